@@ -1,0 +1,38 @@
+# The hub's image: `docker compose up` builds it (see docker-compose.yml).
+FROM python:3.11-slim
+
+ENV PYTHONDONTWRITEBYTECODE=1 \
+    PYTHONUNBUFFERED=1 \
+    PIP_NO_CACHE_DIR=1 \
+    PIP_DISABLE_PIP_VERSION_CHECK=1
+
+WORKDIR /app
+
+# Pinned dependencies first, in their own layer, so a code change does not reinstall them.
+COPY requirements.lock ./
+RUN pip install -r requirements.lock
+
+# Then the project itself, without resolving anything again. Keep this list in step with
+# pyproject.toml ([tool.setuptools] py-modules and packages).
+COPY pyproject.toml app.py cli.py settings.py ./
+COPY schema ./schema
+COPY resolvers ./resolvers
+COPY datasources ./datasources
+COPY policy ./policy
+RUN pip install --no-deps . && rm -rf build *.egg-info
+
+# Never run the server as root; the hub's SQLite fall-back and scratch files go to /app/var.
+RUN useradd --system --uid 10001 --home-dir /app --shell /usr/sbin/nologin hub \
+    && mkdir -p /app/var && chown hub:hub /app/var
+USER hub
+
+ENV HUB_ENV=production \
+    HUB_HOST=0.0.0.0 \
+    HUB_PORT=8000 \
+    HUB_DATA_DIR=/app/var
+EXPOSE 8000
+
+HEALTHCHECK --interval=10s --timeout=5s --start-period=30s --retries=5 \
+    CMD ["python", "-c", "import os, urllib.request; urllib.request.urlopen('http://127.0.0.1:%s/healthz' % os.environ.get('HUB_PORT', '8000'), timeout=3)"]
+
+CMD ["hub", "serve"]

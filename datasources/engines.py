@@ -1,0 +1,47 @@
+"""Database engines for the SQL sources, from their URLs."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import event
+from sqlalchemy.engine.url import make_url
+from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
+
+
+def _on_sqlite_connect(dbapi_connection: Any, _record: Any) -> None:
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute("PRAGMA busy_timeout=5000")
+    cursor.execute("PRAGMA synchronous=NORMAL")
+    cursor.close()
+
+
+def build_engine(url: str) -> AsyncEngine:
+    """Create an async engine; SQLite files get their folder, WAL and foreign keys."""
+    parsed = make_url(url)
+    if parsed.get_backend_name() == "sqlite":
+        if parsed.database and parsed.database != ":memory:":
+            Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
+        engine = create_async_engine(url)
+        event.listen(engine.sync_engine, "connect", _on_sqlite_connect)
+        return engine
+    return create_async_engine(url, pool_size=10, max_overflow=10, pool_pre_ping=True)
+
+
+def build_engines(urls: Mapping[str, str]) -> dict[str, AsyncEngine]:
+    """One engine per source; sources configured with the same URL share one."""
+    by_url: dict[str, AsyncEngine] = {}
+    for url in urls.values():
+        if url not in by_url:
+            by_url[url] = build_engine(url)
+    return {source: by_url[url] for source, url in urls.items()}
+
+
+async def dispose_engines(engines: Mapping[str, AsyncEngine]) -> None:
+    """Close every engine once, even when sources share one."""
+    for engine in {id(e): e for e in engines.values()}.values():
+        await engine.dispose()

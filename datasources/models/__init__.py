@@ -1,0 +1,1 @@
+"""SQLAlchemy models, one declarative base (and so one database) per source system."""

@@ -1,0 +1,154 @@
+"""The Federal Case Registry, read from its SQL database."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from sqlalchemy import Row, func, select
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from datasources.addresses import AddressRecord
+from datasources.fcr import (
+    CaseFilter,
+    CaseRecord,
+    CaseRoleRecord,
+    MisidentifiedSsnRecord,
+    ParticipantFilter,
+    ParticipantRecord,
+)
+from datasources.keyset import align_many, align_one, fetch_page
+from datasources.models.fcr import (
+    AddressRow,
+    CaseParticipantRow,
+    CaseRow,
+    MisidentifiedSsnRow,
+    ParticipantRow,
+)
+from datasources.pages import Page, PageRequest
+
+_P = ParticipantRow.__table__.c
+_C = CaseRow.__table__.c
+_R = CaseParticipantRow.__table__.c
+_A = AddressRow.__table__.c
+_M = MisidentifiedSsnRow.__table__.c
+
+
+def _participant(row: Row[Any]) -> ParticipantRecord:
+    return ParticipantRecord(**row._mapping)
+
+
+def _case(row: Row[Any]) -> CaseRecord:
+    return CaseRecord(**row._mapping)
+
+
+class SqlFcrSource:
+    """`FcrSource` over the FCR's own database."""
+
+    def __init__(self, engine: AsyncEngine) -> None:
+        self._engine = engine
+
+    async def _rows(self, stmt: Any) -> Sequence[Row[Any]]:
+        async with self._engine.connect() as conn:
+            return (await conn.execute(stmt)).all()
+
+    async def get_participants(self, ids: Sequence[int]) -> Sequence[ParticipantRecord | None]:
+        rows = await self._rows(select(ParticipantRow.__table__).where(_P.id.in_(ids)))
+        return align_one(ids, map(_participant, rows), lambda p: p.id)
+
+    async def get_participants_by_ssn(
+        self, ssns: Sequence[str]
+    ) -> Sequence[ParticipantRecord | None]:
+        stmt = select(ParticipantRow.__table__).where(_P.ssn.in_(ssns)).order_by(_P.id.desc())
+        rows = await self._rows(stmt)
+        # the lowest id wins when two participants carry one SSN
+        return align_one(ssns, map(_participant, rows), lambda p: p.ssn)
+
+    async def get_cases(self, ids: Sequence[int]) -> Sequence[CaseRecord | None]:
+        rows = await self._rows(select(CaseRow.__table__).where(_C.id.in_(ids)))
+        return align_one(ids, map(_case, rows), lambda c: c.id)
+
+    async def list_roles_by_case(self, case_ids: Sequence[int]) -> Sequence[list[CaseRoleRecord]]:
+        stmt = (
+            select(_R.case_id, _R.participant_id, _R.role)
+            .where(_R.case_id.in_(case_ids))
+            .order_by(_R.case_id, _R.role, _R.participant_id)
+        )
+        roles = [CaseRoleRecord(**row._mapping) for row in await self._rows(stmt)]
+        return align_many(case_ids, roles, lambda r: r.case_id)
+
+    async def list_roles_by_participant(
+        self, participant_ids: Sequence[int]
+    ) -> Sequence[list[CaseRoleRecord]]:
+        stmt = (
+            select(_R.case_id, _R.participant_id, _R.role)
+            .where(_R.participant_id.in_(participant_ids))
+            .order_by(_R.participant_id, _R.case_id)
+        )
+        roles = [CaseRoleRecord(**row._mapping) for row in await self._rows(stmt)]
+        return align_many(participant_ids, roles, lambda r: r.participant_id)
+
+    async def list_addresses(
+        self, participant_ids: Sequence[int]
+    ) -> Sequence[list[AddressRecord]]:
+        stmt = (
+            select(AddressRow.__table__)
+            .where(_A.participant_id.in_(participant_ids))
+            .order_by(_A.reported_on.desc(), _A.id)
+        )
+        rows = await self._rows(stmt)
+        pairs = [
+            (
+                row.participant_id,
+                AddressRecord(
+                    line1=row.line1,
+                    line2=row.line2,
+                    city=row.city,
+                    state=row.state,
+                    zip=row.zip,
+                    source=row.source,
+                    reported_on=row.reported_on,
+                ),
+            )
+            for row in rows
+        ]
+        grouped = align_many(participant_ids, pairs, lambda pair: pair[0])
+        return [[address for _, address in group] for group in grouped]
+
+    async def list_misidentified_ssns(
+        self, participant_ids: Sequence[int]
+    ) -> Sequence[list[MisidentifiedSsnRecord]]:
+        stmt = (
+            select(MisidentifiedSsnRow.__table__)
+            .where(_M.participant_id.in_(participant_ids))
+            .order_by(_M.reported_on, _M.id)
+        )
+        records = [MisidentifiedSsnRecord(**row._mapping) for row in await self._rows(stmt)]
+        return align_many(participant_ids, records, lambda m: m.participant_id)
+
+    async def list_participants(
+        self, where: ParticipantFilter, page: PageRequest
+    ) -> Page[ParticipantRecord]:
+        stmt = select(ParticipantRow.__table__)
+        if where.ssn is not None:
+            stmt = stmt.where(_P.ssn == where.ssn)
+        if where.last_name is not None:
+            stmt = stmt.where(func.lower(_P.last_name) == where.last_name.lower())
+        if where.first_name is not None:
+            stmt = stmt.where(func.lower(_P.first_name) == where.first_name.lower())
+        if where.date_of_birth is not None:
+            stmt = stmt.where(_P.date_of_birth == where.date_of_birth)
+        async with self._engine.connect() as conn:
+            return await fetch_page(conn, stmt, _P.id, page, _participant)
+
+    async def list_cases(self, where: CaseFilter, page: PageRequest) -> Page[CaseRecord]:
+        stmt = select(CaseRow.__table__)
+        if where.jurisdiction is not None:
+            stmt = stmt.where(_C.jurisdiction == where.jurisdiction)
+        if where.status is not None:
+            stmt = stmt.where(_C.status == where.status)
+        if where.participant_id is not None:
+            on_case = select(_R.case_id).where(_R.participant_id == where.participant_id)
+            stmt = stmt.where(_C.id.in_(on_case))
+        async with self._engine.connect() as conn:
+            return await fetch_page(conn, stmt, _C.id, page, _case)

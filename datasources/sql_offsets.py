@@ -1,0 +1,73 @@
+"""Offset certifications and tax refund offsets, read from their SQL database."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from sqlalchemy import Row, select
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from datasources.keyset import align_many, align_one, fetch_page
+from datasources.models.offsets import OffsetCertificationRow, TaxRefundOffsetRow
+from datasources.offsets import (
+    CertificationFilter,
+    OffsetCertificationRecord,
+    TaxRefundOffsetRecord,
+)
+from datasources.pages import Page, PageRequest
+
+_O = OffsetCertificationRow.__table__.c
+_T = TaxRefundOffsetRow.__table__.c
+
+
+def _certification(row: Row[Any]) -> OffsetCertificationRecord:
+    return OffsetCertificationRecord(**row._mapping)
+
+
+class SqlOffsetSource:
+    """`OffsetSource` over the offset files' own database."""
+
+    def __init__(self, engine: AsyncEngine) -> None:
+        self._engine = engine
+
+    async def _rows(self, stmt: Any) -> Sequence[Row[Any]]:
+        async with self._engine.connect() as conn:
+            return (await conn.execute(stmt)).all()
+
+    async def get_certifications(
+        self, ids: Sequence[int]
+    ) -> Sequence[OffsetCertificationRecord | None]:
+        rows = await self._rows(select(OffsetCertificationRow.__table__).where(_O.id.in_(ids)))
+        return align_one(ids, map(_certification, rows), lambda c: c.id)
+
+    async def list_certifications_by_ssn(
+        self, ssns: Sequence[str]
+    ) -> Sequence[list[OffsetCertificationRecord]]:
+        stmt = select(OffsetCertificationRow.__table__).where(_O.ssn.in_(ssns)).order_by(_O.id)
+        records = [_certification(row) for row in await self._rows(stmt)]
+        return align_many(ssns, records, lambda c: c.ssn)
+
+    async def list_tax_refund_offsets(
+        self, certification_ids: Sequence[int]
+    ) -> Sequence[list[TaxRefundOffsetRecord]]:
+        stmt = (
+            select(TaxRefundOffsetRow.__table__)
+            .where(_T.certification_id.in_(certification_ids))
+            .order_by(_T.tax_year.desc(), _T.id)
+        )
+        records = [TaxRefundOffsetRecord(**row._mapping) for row in await self._rows(stmt)]
+        return align_many(certification_ids, records, lambda t: t.certification_id)
+
+    async def list_certifications(
+        self, where: CertificationFilter, page: PageRequest
+    ) -> Page[OffsetCertificationRecord]:
+        stmt = select(OffsetCertificationRow.__table__)
+        if where.submitting_state is not None:
+            stmt = stmt.where(_O.submitting_state == where.submitting_state)
+        if where.ssn is not None:
+            stmt = stmt.where(_O.ssn == where.ssn)
+        if where.passport_status is not None:
+            stmt = stmt.where(_O.passport_status == where.passport_status)
+        async with self._engine.connect() as conn:
+            return await fetch_page(conn, stmt, _O.id, page, _certification)

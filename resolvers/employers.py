@@ -1,0 +1,72 @@
+"""Reading employers and what NDNH holds of them."""
+
+from __future__ import annotations
+
+import re
+
+from strawberry import Info
+
+from datasources.addresses import ContactRecord
+from datasources.ndnh import EmployerAddressRecord, EmployerFilter, EmployerRecord
+from datasources.pages import Page
+from resolvers.context import Context
+from resolvers.errors import BadUserInput, NotFound
+from resolvers.paging import fetch_page, page_request
+
+LIST_NAME = "Employer"
+_FEIN = re.compile(r"^\d{2}-\d{7}$")
+
+
+def _check_fein(fein: str) -> str:
+    if not _FEIN.match(fein):
+        raise BadUserInput("fein must look like NN-NNNNNNN", argumentName="fein")
+    return fein
+
+
+async def resolve_employer(info: Info[Context, None], fein: str) -> EmployerRecord | None:
+    return await info.context.loaders.employer_by_fein.load(_check_fein(fein))
+
+
+def _postal_code(info: Info[Context, None], state: str | None) -> str | None:
+    """Accept a state's FIPS code ("06") or postal abbreviation ("CA")."""
+    if state is None or not state.isdigit():
+        return state.upper() if state else None
+    entry = info.context.sources.directory.get(state)
+    if entry is None or entry.postal is None:
+        raise BadUserInput("unknown state", argumentName="state")
+    return entry.postal
+
+
+async def resolve_employers(
+    info: Info[Context, None],
+    *,
+    name: str | None,
+    state: str | None,
+    e_iwo_participant: bool | None,
+    first: int | None,
+    after: str | None,
+) -> Page[EmployerRecord]:
+    page = page_request(first, after, LIST_NAME)
+    where = EmployerFilter(
+        name=name, state=_postal_code(info, state), e_iwo_participant=e_iwo_participant
+    )
+    return await fetch_page(info.context.sources.ndnh.list_employers(where, page))
+
+
+async def load_employer(info: Info[Context, None], employer_id: int) -> EmployerRecord:
+    found = await info.context.loaders.employer_by_id.load(employer_id)
+    if found is None:
+        raise NotFound("employer not found")
+    return found
+
+
+async def resolve_employer_addresses(
+    info: Info[Context, None], employer_id: int
+) -> list[EmployerAddressRecord]:
+    return await info.context.loaders.employer_addresses_by_employer_id.load(employer_id)
+
+
+async def resolve_employer_contacts(
+    info: Info[Context, None], employer_id: int
+) -> list[ContactRecord]:
+    return await info.context.loaders.employer_contacts_by_employer_id.load(employer_id)

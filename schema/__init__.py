@@ -1,0 +1,63 @@
+"""The hub's one schema, composed of every domain's root fields."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import strawberry
+from graphql import GraphQLError
+from strawberry.extensions import ParserCache, QueryDepthLimiter, ValidationCache
+from strawberry.schema.config import StrawberryConfig
+from strawberry.types.execution import ExecutionContext
+
+from schema.audit import AuditQuery
+from schema.case import CaseQuery
+from schema.directory import DirectoryQuery
+from schema.document import DocumentQuery
+from schema.employer import EmployerQuery
+from schema.errors import ErrorCodes, log_errors
+from schema.node import NodeQuery
+from schema.notice import NoticeQuery
+from schema.offset import OffsetQuery
+from schema.participant import ParticipantQuery
+from schema.scalars import SCALAR_MAP
+from schema.viewer import ViewerQuery
+
+
+@strawberry.type(description="Everything the hub federates, read through one schema.")
+class Query(
+    NodeQuery,
+    ViewerQuery,
+    ParticipantQuery,
+    CaseQuery,
+    EmployerQuery,
+    OffsetQuery,
+    DocumentQuery,
+    DirectoryQuery,
+    NoticeQuery,
+    AuditQuery,
+):
+    pass
+
+
+class HubSchema(strawberry.Schema):
+    def process_errors(
+        self, errors: list[GraphQLError], execution_context: ExecutionContext | None = None
+    ) -> None:
+        log_errors(errors, execution_context)
+
+
+def build_schema(*, max_depth: int = 12) -> HubSchema:
+    """The schema with cached parsing and validation, depth limit and error codes."""
+    extensions: list[Any] = [
+        lambda: ParserCache(maxsize=512),
+        lambda: ValidationCache(maxsize=512),
+        lambda: QueryDepthLimiter(max_depth=max_depth),
+        ErrorCodes,
+    ]
+    return HubSchema(
+        query=Query, extensions=extensions, config=StrawberryConfig(scalar_map=SCALAR_MAP)
+    )
+
+
+schema = build_schema()

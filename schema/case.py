@@ -1,0 +1,141 @@
+"""Cases: FCR's skeleton record, and QUICK's live view from the holding state."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from enum import Enum
+from typing import TYPE_CHECKING, Annotated
+
+import strawberry
+
+from datasources.fcr import CaseRecord
+from resolvers import cases as resolve
+from resolvers.context import Context
+from resolvers.ids import encode_global_id
+from schema.address import Contact
+from schema.directory import DirectoryEntry
+from schema.participant import CaseParticipant
+from schema.relay import Connection, Node, build_connection
+from schema.scalars import Money
+
+if TYPE_CHECKING:
+    from schema.document import Document
+
+Info = strawberry.Info[Context, None]
+
+
+@strawberry.enum
+class CaseType(Enum):
+    IV_D = "IV_D"
+    NON_IV_D = "NON_IV_D"
+
+
+@strawberry.enum
+class CaseStatus(Enum):
+    OPEN = "OPEN"
+    CLOSED = "CLOSED"
+
+
+@strawberry.type
+class Payment:
+    date: date
+    amount: Money
+    source: str = strawberry.field(description='e.g. "INCOME_WITHHOLDING", "TAX_REFUND_OFFSET".')
+
+
+@strawberry.type(description="QUICK: the holding state's financial summary of the case.")
+class CaseFinancials:
+    monthly_obligation: Money
+    arrears: Money
+    as_of: datetime
+    payments: strawberry.Private[tuple[list[Payment], list[Payment]]]
+
+    @strawberry.field
+    def payments_received(self, last: int | None = 12) -> list[Payment]:
+        return self.payments[0][:last] if last is not None else self.payments[0]
+
+    @strawberry.field
+    def payments_distributed(self, last: int | None = 12) -> list[Payment]:
+        return self.payments[1][:last] if last is not None else self.payments[1]
+
+
+@strawberry.type
+class CaseActivity:
+    date: date
+    code: str
+    description: str
+
+
+@strawberry.type(description="A child support case as the Federal Case Registry holds it.")
+class Case(Node):
+    state_case_id: str
+    case_type: CaseType
+    status: CaseStatus
+    has_order: bool
+    opened_on: date
+    record: strawberry.Private[CaseRecord]
+
+    @strawberry.field(description="The state (or tribe) that holds the case.")
+    def state(self, info: Info) -> DirectoryEntry:
+        return DirectoryEntry.from_record(resolve.resolve_jurisdiction(info, self.record.jurisdiction))
+
+    @strawberry.field
+    async def participants(self, info: Info) -> list[CaseParticipant]:
+        roles = await resolve.resolve_case_roles(info, self.record.id)
+        return [CaseParticipant.from_record(role) for role in roles]
+
+    @strawberry.field(description="QUICK: the holding state's caseworker. Not yet federated: null.")
+    def worker(self) -> Contact | None:
+        return None
+
+    @strawberry.field(description="QUICK: financial summary. Not yet federated: null.")
+    def financials(self) -> CaseFinancials | None:
+        return None
+
+    @strawberry.field(description="QUICK: completed case activities. Not yet federated: null.")
+    def activities(self, last: int | None = 20) -> list[CaseActivity] | None:
+        return None
+
+    @strawberry.field(description="Documents exchanged on this case. Not yet exchanged: empty.")
+    def documents(self) -> list[Annotated[Document, strawberry.lazy("schema.document")]]:
+        return []
+
+    @classmethod
+    def from_record(cls, record: CaseRecord) -> Case:
+        return cls(
+            id=strawberry.ID(encode_global_id("Case", record.id)),
+            state_case_id=record.state_case_id,
+            case_type=CaseType(record.case_type),
+            status=CaseStatus(record.status),
+            has_order=record.has_order,
+            opened_on=record.opened_on,
+            record=record,
+        )
+
+
+@strawberry.type
+class CaseQuery:
+    @strawberry.field(name="case", description="One case by id.")
+    async def case_by_id(self, info: Info, id: strawberry.ID) -> Case | None:
+        record = await resolve.resolve_case(info, id)
+        return Case.from_record(record) if record else None
+
+    @strawberry.field(description="Cases matching every given filter, in id order.")
+    async def cases(
+        self,
+        info: Info,
+        state: str | None = None,
+        participant_id: strawberry.ID | None = None,
+        status: CaseStatus | None = None,
+        first: int | None = 20,
+        after: str | None = None,
+    ) -> Connection[Case]:
+        page = await resolve.resolve_cases(
+            info,
+            state=state,
+            participant_id=participant_id,
+            status=status.value if status else None,
+            first=first,
+            after=after,
+        )
+        return build_connection(page, resolve.LIST_NAME, Case.from_record)

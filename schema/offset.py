@@ -1,0 +1,114 @@
+"""Federal collections and enforcement: offset certifications, passport denial, refunds."""
+
+from __future__ import annotations
+
+from datetime import date
+from enum import Enum
+
+import strawberry
+
+from datasources.offsets import OffsetCertificationRecord, TaxRefundOffsetRecord
+from resolvers import offsets as resolve
+from resolvers.cases import resolve_jurisdiction
+from resolvers.context import Context
+from resolvers.ids import encode_global_id
+from resolvers.participants import load_participant_by_ssn
+from schema.directory import DirectoryEntry
+from schema.participant import Participant
+from schema.relay import Connection, Node, build_connection
+from schema.scalars import Money
+
+Info = strawberry.Info[Context, None]
+
+
+@strawberry.enum
+class OffsetCaseType(Enum):
+    TANF = "TANF"
+    NON_TANF = "NON_TANF"
+
+
+@strawberry.enum
+class PassportStatus(Enum):
+    NOT_CERTIFIED = "NOT_CERTIFIED"
+    DENIED = "DENIED"
+    RELEASED = "RELEASED"
+    EMERGENCY_RELEASED = "EMERGENCY_RELEASED"
+
+
+@strawberry.type(description="A federal tax refund offset. Every field is Federal Tax Information.")
+class TaxRefundOffset:
+    tax_year: int
+    amount: Money
+    offset_on: date
+    joint_return: bool
+
+    @classmethod
+    def from_record(cls, record: TaxRefundOffsetRecord) -> TaxRefundOffset:
+        return cls(
+            tax_year=record.tax_year,
+            amount=Money(record.amount),
+            offset_on=record.offset_on,
+            joint_return=record.joint_return,
+        )
+
+
+@strawberry.type(description="A state's certification of a debt for federal offset.")
+class OffsetCertification(Node):
+    case_type: OffsetCaseType
+    arrears_amount: Money
+    certified_on: date
+    passport_status: PassportStatus
+    passport_denial_eligible: bool = strawberry.field(description="Arrears above $2,500.")
+    tax_refund_offset_eligible: bool = strawberry.field(
+        description="Arrears of at least $150 (TANF) or $500 (NON_TANF)."
+    )
+    record: strawberry.Private[OffsetCertificationRecord]
+
+    @strawberry.field
+    async def participant(self, info: Info) -> Participant:
+        return Participant.from_record(await load_participant_by_ssn(info, self.record.ssn))
+
+    @strawberry.field
+    def submitting_state(self, info: Info) -> DirectoryEntry:
+        return DirectoryEntry.from_record(resolve_jurisdiction(info, self.record.submitting_state))
+
+    @strawberry.field(description="Federal Tax Information.")
+    async def tax_refund_offsets(self, info: Info) -> list[TaxRefundOffset] | None:
+        records = await resolve.resolve_tax_refund_offsets(info, self.record.id)
+        return [TaxRefundOffset.from_record(record) for record in records]
+
+    @classmethod
+    def from_record(cls, record: OffsetCertificationRecord) -> OffsetCertification:
+        return cls(
+            id=strawberry.ID(encode_global_id("OffsetCertification", record.id)),
+            case_type=OffsetCaseType(record.case_type),
+            arrears_amount=Money(record.arrears_amount),
+            certified_on=record.certified_on,
+            passport_status=PassportStatus(record.passport_status),
+            passport_denial_eligible=record.passport_denial_eligible,
+            tax_refund_offset_eligible=record.tax_refund_offset_eligible,
+            record=record,
+        )
+
+
+@strawberry.type
+class OffsetQuery:
+    @strawberry.field(description="Offset certifications matching every given filter.")
+    async def offset_certifications(
+        self,
+        info: Info,
+        state: str | None = None,
+        participant_id: strawberry.ID | None = None,
+        passport_status: PassportStatus | None = None,
+        first: int | None = 20,
+        after: str | None = None,
+    ) -> Connection[OffsetCertification]:
+        page = await resolve.resolve_certifications(
+            info,
+            state=state,
+            participant_id=participant_id,
+            passport_status=passport_status.value if passport_status else None,
+            first=first,
+            after=after,
+        )
+        return build_connection(page, resolve.LIST_NAME, OffsetCertification.from_record)

@@ -1,0 +1,98 @@
+"""Configuration of the hub, read from environment variables once at start."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+SQL_SOURCES = ("fcr", "ndnh", "offsets")
+DEVELOPMENT_TOKEN_SECRET = "development-only-secret-do-not-use-in-production"  # noqa: S105
+ALLOWED_TOKEN_ALGORITHMS = ("HS256", "HS384", "HS512")
+
+
+class SettingsError(ValueError):
+    """The environment does not describe a runnable hub."""
+
+
+@dataclass(frozen=True)
+class TokenSettings:
+    secret: str
+    issuer: str
+    audience: str
+    algorithm: str
+    leeway_seconds: int = 30
+
+
+@dataclass(frozen=True)
+class Settings:
+    env: str
+    host: str
+    port: int
+    data_dir: Path
+    database_urls: Mapping[str, str]
+    token: TokenSettings
+    directory_file: Path | None = None
+    max_body_bytes: int = 16 * 1024 * 1024
+    max_query_depth: int = 12
+    extra: Mapping[str, str] = field(default_factory=dict)
+
+    @property
+    def is_development(self) -> bool:
+        return self.env == "development"
+
+
+def _sqlite_url(data_dir: Path, source: str) -> str:
+    return f"sqlite+aiosqlite:///{data_dir / f'{source}.db'}"
+
+
+def normalize_database_url(url: str) -> str:
+    """Give a bare PostgreSQL or SQLite URL the async driver the hub uses."""
+    for prefix in ("postgresql://", "postgres://"):
+        if url.startswith(prefix):
+            return "postgresql+asyncpg://" + url[len(prefix) :]
+    if url.startswith("sqlite:///"):
+        return "sqlite+aiosqlite:///" + url[len("sqlite:///") :]
+    return url
+
+
+def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
+    """Build settings from `environ` (default: the process environment)."""
+    env = os.environ if environ is None else environ
+    hub_env = env.get("HUB_ENV", "development")
+    if hub_env not in ("development", "production"):
+        raise SettingsError("HUB_ENV must be 'development' or 'production'")
+    data_dir = Path(env.get("HUB_DATA_DIR", "var")).resolve()
+    shared = env.get("HUB_DATABASE_URL")
+    urls = {
+        source: normalize_database_url(
+            env.get(f"HUB_{source.upper()}_DATABASE_URL") or shared or _sqlite_url(data_dir, source)
+        )
+        for source in SQL_SOURCES
+    }
+    secret = env.get("HUB_TOKEN_SECRET", "")
+    if not secret:
+        if hub_env == "production":
+            raise SettingsError("HUB_TOKEN_SECRET must be set when HUB_ENV=production")
+        secret = DEVELOPMENT_TOKEN_SECRET
+    algorithm = env.get("HUB_TOKEN_ALGORITHM", "HS256")
+    if algorithm not in ALLOWED_TOKEN_ALGORITHMS:
+        raise SettingsError(f"HUB_TOKEN_ALGORITHM must be one of {ALLOWED_TOKEN_ALGORITHMS}")
+    directory_file = env.get("HUB_DIRECTORY_FILE")
+    return Settings(
+        env=hub_env,
+        host=env.get("HUB_HOST", "127.0.0.1"),
+        port=int(env.get("HUB_PORT", "8000")),
+        data_dir=data_dir,
+        database_urls=urls,
+        token=TokenSettings(
+            secret=secret,
+            issuer=env.get("HUB_TOKEN_ISSUER", "child-support-hub"),
+            audience=env.get("HUB_TOKEN_AUDIENCE", "child-support-hub"),
+            algorithm=algorithm,
+        ),
+        directory_file=Path(directory_file) if directory_file else None,
+        max_body_bytes=int(env.get("HUB_MAX_BODY_BYTES", str(16 * 1024 * 1024))),
+        max_query_depth=int(env.get("HUB_MAX_QUERY_DEPTH", "12")),
+    )
