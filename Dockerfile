@@ -13,8 +13,8 @@ COPY requirements.lock ./
 RUN pip install -r requirements.lock
 
 # Then the project itself, without resolving anything again. Keep this list in step with
-# pyproject.toml ([tool.setuptools] py-modules and packages).
-COPY pyproject.toml app.py cli.py settings.py ./
+# pyproject.toml ([tool.setuptools] py-modules and packages; tests/test_compose.py checks).
+COPY pyproject.toml app.py cli.py ide.py settings.py ./
 COPY schema ./schema
 COPY resolvers ./resolvers
 COPY datasources ./datasources

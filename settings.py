@@ -8,7 +8,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 SQL_SOURCES = ("fcr", "ndnh", "offsets")
-DEVELOPMENT_TOKEN_SECRET = "development-only-secret-do-not-use-in-production"  # noqa: S105
+# A published key, accepted only when HUB_ENV=development.
+DEVELOPMENT_TOKEN_SECRET = (
+    "development-only-token-secret-of-the-child-support-hub-never-for-production"
+)
 ALLOWED_TOKEN_ALGORITHMS = ("HS256", "HS384", "HS512")
 
 
@@ -76,6 +79,8 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
         if hub_env == "production":
             raise SettingsError("HUB_TOKEN_SECRET must be set when HUB_ENV=production")
         secret = DEVELOPMENT_TOKEN_SECRET
+    if len(secret.encode()) < 64:
+        raise SettingsError("HUB_TOKEN_SECRET must be at least 64 bytes")
     algorithm = env.get("HUB_TOKEN_ALGORITHM", "HS256")
     if algorithm not in ALLOWED_TOKEN_ALGORITHMS:
         raise SettingsError(f"HUB_TOKEN_ALGORITHM must be one of {ALLOWED_TOKEN_ALGORITHMS}")

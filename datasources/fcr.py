@@ -99,9 +99,7 @@ class FcrSource(Protocol):
         """Each participant's roles, aligned with `participant_ids`, ordered by case id."""
         ...
 
-    async def list_addresses(
-        self, participant_ids: Sequence[int]
-    ) -> Sequence[list[AddressRecord]]:
+    async def list_addresses(self, participant_ids: Sequence[int]) -> Sequence[list[AddressRecord]]:
         """Each participant's locate addresses, newest first, aligned with the ids."""
         ...
 

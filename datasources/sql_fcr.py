@@ -88,9 +88,7 @@ class SqlFcrSource:
         roles = [CaseRoleRecord(**row._mapping) for row in await self._rows(stmt)]
         return align_many(participant_ids, roles, lambda r: r.participant_id)
 
-    async def list_addresses(
-        self, participant_ids: Sequence[int]
-    ) -> Sequence[list[AddressRecord]]:
+    async def list_addresses(self, participant_ids: Sequence[int]) -> Sequence[list[AddressRecord]]:
         stmt = (
             select(AddressRow.__table__)
             .where(_A.participant_id.in_(participant_ids))

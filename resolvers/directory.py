@@ -17,7 +17,14 @@ def resolve_directory_entry(info: Info[Context, None], code: str) -> DirectoryEn
 
 
 async def resolve_directory(
-    info: Info[Context, None], *, kind: str | None, name: str | None, first: int | None, after: str | None
+    info: Info[Context, None],
+    *,
+    kind: str | None,
+    name: str | None,
+    first: int | None,
+    after: str | None,
 ) -> Page[DirectoryEntryRecord]:
     page = page_request(first, after, LIST_NAME, default=50)
-    return await fetch_page(info.context.sources.directory.list_entries(kind=kind, name=name, page=page))
+    return await fetch_page(
+        info.context.sources.directory.list_entries(kind=kind, name=name, page=page)
+    )

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Hashable, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Generic, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from aiodataloader import DataLoader
 
@@ -31,7 +31,7 @@ V = TypeVar("V")
 MAX_BATCH = 500
 
 
-class SourceLoader(DataLoader, Generic[K, V]):  # type: ignore[misc]
+class SourceLoader(DataLoader[K, V]):
     """A DataLoader over one batch method of a source, which answers aligned with the keys."""
 
     def __init__(self, batch: Callable[[Sequence[K]], Awaitable[Sequence[V]]]) -> None:
@@ -40,14 +40,6 @@ class SourceLoader(DataLoader, Generic[K, V]):  # type: ignore[misc]
 
     async def batch_load_fn(self, keys: Sequence[K]) -> list[V]:
         return list(await self._batch(keys))
-
-    async def load(self, key: K) -> V:
-        result: V = await super().load(key)
-        return result
-
-    async def load_many(self, keys: Sequence[K]) -> list[V]:
-        result: list[V] = await super().load_many(keys)
-        return result
 
 
 @dataclass(frozen=True)

@@ -4,7 +4,11 @@ from __future__ import annotations
 
 from strawberry import Info
 
-from datasources.offsets import CertificationFilter, OffsetCertificationRecord, TaxRefundOffsetRecord
+from datasources.offsets import (
+    CertificationFilter,
+    OffsetCertificationRecord,
+    TaxRefundOffsetRecord,
+)
 from datasources.pages import Page
 from resolvers.context import Context
 from resolvers.ids import decode_int_id

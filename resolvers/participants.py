@@ -7,7 +7,12 @@ from datetime import date
 from strawberry import Info
 
 from datasources.addresses import AddressRecord
-from datasources.fcr import CaseRoleRecord, MisidentifiedSsnRecord, ParticipantFilter, ParticipantRecord
+from datasources.fcr import (
+    CaseRoleRecord,
+    MisidentifiedSsnRecord,
+    ParticipantFilter,
+    ParticipantRecord,
+)
 from datasources.ndnh import NewHireRecord, QuarterlyWageRecord
 from datasources.offsets import OffsetCertificationRecord
 from datasources.pages import Page

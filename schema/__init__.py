@@ -15,7 +15,7 @@ from schema.case import CaseQuery
 from schema.directory import DirectoryQuery
 from schema.document import DocumentQuery
 from schema.employer import EmployerQuery
-from schema.errors import ErrorCodes, log_errors
+from schema.errors import label_errors
 from schema.node import NodeQuery
 from schema.notice import NoticeQuery
 from schema.offset import OffsetQuery
@@ -44,7 +44,7 @@ class HubSchema(strawberry.Schema):
     def process_errors(
         self, errors: list[GraphQLError], execution_context: ExecutionContext | None = None
     ) -> None:
-        log_errors(errors, execution_context)
+        label_errors(errors, execution_context)
 
 
 def build_schema(*, max_depth: int = 12) -> HubSchema:
@@ -53,7 +53,6 @@ def build_schema(*, max_depth: int = 12) -> HubSchema:
         lambda: ParserCache(maxsize=512),
         lambda: ValidationCache(maxsize=512),
         lambda: QueryDepthLimiter(max_depth=max_depth),
-        ErrorCodes,
     ]
     return HubSchema(
         query=Query, extensions=extensions, config=StrawberryConfig(scalar_map=SCALAR_MAP)

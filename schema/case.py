@@ -77,7 +77,9 @@ class Case(Node):
 
     @strawberry.field(description="The state (or tribe) that holds the case.")
     def state(self, info: Info) -> DirectoryEntry:
-        return DirectoryEntry.from_record(resolve.resolve_jurisdiction(info, self.record.jurisdiction))
+        return DirectoryEntry.from_record(
+            resolve.resolve_jurisdiction(info, self.record.jurisdiction)
+        )
 
     @strawberry.field
     async def participants(self, info: Info) -> list[CaseParticipant]:

@@ -66,7 +66,9 @@ class DirectoryEntry(Node):
 @strawberry.type
 class DirectoryQuery:
     @strawberry.field(description="One jurisdiction by its code.")
-    def directory_entry(self, info: strawberry.Info[Context, None], code: str) -> DirectoryEntry | None:
+    def directory_entry(
+        self, info: strawberry.Info[Context, None], code: str
+    ) -> DirectoryEntry | None:
         record = resolve_directory_entry(info, code)
         return DirectoryEntry.from_record(record) if record else None
 

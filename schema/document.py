@@ -44,7 +44,9 @@ class Document(Node):
     size_bytes: int | None
     sha256: str | None
     created_at: datetime
-    download_url: str | None = strawberry.field(description="Short-lived and signed; null until SENT.")
+    download_url: str | None = strawberry.field(
+        description="Short-lived and signed; null until SENT."
+    )
 
 
 @strawberry.type

@@ -1,12 +1,15 @@
-"""Giving every error a contract code, and keeping internals out of answers and logs."""
+"""Giving every error a contract code, and keeping internals out of answers and logs.
+
+Strawberry hands every error of an operation, whether raised while parsing,
+validating or executing, to `Schema.process_errors` before the answer is built;
+that one place labels and masks them all.
+"""
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterator
 
 from graphql import GraphQLError
-from strawberry.extensions import MaskErrors
 from strawberry.types.execution import ExecutionContext
 
 from resolvers.errors import HubError
@@ -16,14 +19,11 @@ logger = logging.getLogger("hub.graphql")
 INTERNAL_MESSAGE = "Internal server error."
 
 
-def _is_internal(error: GraphQLError) -> bool:
-    original = error.original_error
-    return original is not None and not isinstance(original, HubError)
-
-
 def _code_of(error: GraphQLError, parsed: bool) -> str:
     if isinstance(error.original_error, HubError):
-        return str(error.original_error.extensions["code"])
+        return str((error.original_error.extensions or {}).get("code", "INTERNAL_SERVER_ERROR"))
+    if error.original_error is not None and not isinstance(error.original_error, GraphQLError):
+        return "INTERNAL_SERVER_ERROR"
     if not parsed:
         return "GRAPHQL_PARSE_FAILED"
     if error.path is None and error.message.startswith("Variable "):
@@ -33,36 +33,25 @@ def _code_of(error: GraphQLError, parsed: bool) -> str:
     return "INTERNAL_SERVER_ERROR"
 
 
-class ErrorCodes(MaskErrors):
-    """Mask unexpected errors and label every error with a code of the access contract."""
-
-    def __init__(self) -> None:
-        super().__init__(should_mask_error=_is_internal, error_message=INTERNAL_MESSAGE)
-
-    def anonymise_error(self, error: GraphQLError) -> GraphQLError:
-        masked = super().anonymise_error(error)
-        masked.extensions = {"code": "INTERNAL_SERVER_ERROR"}
-        return masked
-
-    def on_operation(self) -> Iterator[None]:
-        yield from super().on_operation()
-        result = self.execution_context.result
-        parsed = self.execution_context.graphql_document is not None
-        for error in getattr(result, "errors", None) or ():
-            extensions = dict(error.extensions or {})
-            extensions.setdefault("code", _code_of(error, parsed))
-            error.extensions = extensions
+def _mask(error: GraphQLError, operation: str | None) -> None:
+    original = error.original_error
+    # the message may echo SQL parameters or input values: log the type only
+    logger.error(
+        "unexpected %s in operation %s at %s",
+        type(original).__name__,
+        operation or "anonymous",
+        error.path,
+    )
+    error.message = INTERNAL_MESSAGE
+    error.original_error = None
 
 
-def log_errors(errors: list[GraphQLError], execution_context: ExecutionContext | None) -> None:
-    """Log what went wrong without the message text, which may echo input values."""
+def label_errors(errors: list[GraphQLError], execution_context: ExecutionContext | None) -> None:
+    """Give each error its contract code; mask and log the unexpected ones."""
+    parsed = execution_context is not None and execution_context.graphql_document is not None
     operation = execution_context.operation_name if execution_context else None
     for error in errors:
-        original = error.original_error
-        if original is not None and not isinstance(original, HubError):
-            logger.error(
-                "unexpected %s in operation %s at %s",
-                type(original).__name__,
-                operation or "anonymous",
-                error.path,
-            )
+        code = (error.extensions or {}).get("code") or _code_of(error, parsed)
+        if code == "INTERNAL_SERVER_ERROR" and not isinstance(error.original_error, HubError):
+            _mask(error, operation)
+        error.extensions = {**(error.extensions or {}), "code": code}

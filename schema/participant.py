@@ -76,16 +76,12 @@ class Participant(Node):
         return [Address.from_record(record) for record in records]
 
     @strawberry.field(description="Locate information: new-hire reports in NDNH.")
-    async def employment(
-        self, info: Info
-    ) -> list[NewHire] | None:
+    async def employment(self, info: Info) -> list[NewHire] | None:
         records = await resolve.resolve_employment(info, self.record.ssn)
         return [NewHire.from_record(record) for record in records]
 
     @strawberry.field(description="Locate information: quarterly wages in NDNH.")
-    async def wages(
-        self, info: Info
-    ) -> list[QuarterlyWage] | None:
+    async def wages(self, info: Info) -> list[QuarterlyWage] | None:
         records = await resolve.resolve_wages(info, self.record.ssn)
         return [QuarterlyWage.from_record(record) for record in records]
 
@@ -127,7 +123,9 @@ class CaseParticipant:
 
     @strawberry.field
     async def participant(self, info: Info) -> Participant:
-        return Participant.from_record(await resolve.load_participant(info, self.record.participant_id))
+        return Participant.from_record(
+            await resolve.load_participant(info, self.record.participant_id)
+        )
 
     @strawberry.field
     async def case(self, info: Info) -> Annotated[Case, strawberry.lazy("schema.case")]:
@@ -148,7 +146,9 @@ class MisidentifiedSsn:
 
     @strawberry.field
     async def participant(self, info: Info) -> Participant:
-        return Participant.from_record(await resolve.load_participant(info, self.record.participant_id))
+        return Participant.from_record(
+            await resolve.load_participant(info, self.record.participant_id)
+        )
 
     @strawberry.field
     def reported_by(self, info: Info) -> DirectoryEntry:

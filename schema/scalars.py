@@ -31,4 +31,4 @@ MONEY_SCALAR: ScalarDefinition = strawberry.scalar(
     parse_value=_parse_money,
 )
 
-SCALAR_MAP = {Money: MONEY_SCALAR}
+SCALAR_MAP: dict[object, ScalarDefinition] = {Money: MONEY_SCALAR}

@@ -87,9 +87,13 @@ def _plan(
 
 _T = Trait
 SCENARIOS: tuple[FamilyPlan, ...] = (
-    _plan(("06", "48"), (2, 1), _T.FVI, _T.ALL_SOURCES, _T.FIRST_EMPLOYER, certs=_threshold_pair(0)),
+    _plan(
+        ("06", "48"), (2, 1), _T.FVI, _T.ALL_SOURCES, _T.FIRST_EMPLOYER, certs=_threshold_pair(0)
+    ),
     _plan(("36", "34", "T0003"), (1, 2, 1), _T.FIRST_EMPLOYER, certs=_threshold_pair(1)),
-    _plan(("12", "13"), (1, 1), _T.NO_EMPLOYMENT, verification="UNVERIFIED", certs=_threshold_pair(2)),
+    _plan(
+        ("12", "13"), (1, 1), _T.NO_EMPLOYMENT, verification="UNVERIFIED", certs=_threshold_pair(2)
+    ),
     _plan(("39",), (2,), verification="MISIDENTIFIED", certs=_threshold_pair(3)),
     _plan(
         ("53", "41"),

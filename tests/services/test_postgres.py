@@ -4,14 +4,15 @@ from __future__ import annotations
 
 import os
 import uuid
+from pathlib import Path
 
 import asyncpg  # type: ignore[import-untyped]
 import pytest
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import create_async_engine
 
-from . import postgres
-from .postgres import (
+from tests.services import postgres
+from tests.services.postgres import (
     ENV_FORCE_EMBEDDED,
     ENV_SERVER_URL,
     LOCAL_SERVER_URL,
@@ -54,7 +55,7 @@ async def _database_exists(server_url: str, name: str) -> bool:
         found = await connection.fetchval("select 1 from pg_database where datname = $1", name)
     finally:
         await connection.close()
-    return found == 1
+    return bool(found == 1)
 
 
 # ------------------------------------------------------------------- resolution
@@ -198,7 +199,7 @@ async def test_embedded_server_starts_and_answers(clean_env: pytest.MonkeyPatch)
     finally:
         await connection.close()
     assert version.startswith("PostgreSQL 18."), version
-    assert os.path.realpath(data_directory) == os.path.realpath(server.pgdata)
+    assert Path(data_directory) == server.pgdata
 
     if os.geteuid() == 0:  # PostgreSQL refuses root: it must run as the unprivileged user
         import pwd

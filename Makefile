@@ -1,0 +1,55 @@
+# The front door: `make run` serves the hub on embedded defaults, `make test` runs the suite.
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+INSTALLED := $(VENV)/.installed
+ASSETS := web/node_modules/.installed
+
+.PHONY: setup run test check bench assets tools schema clean
+
+$(INSTALLED): requirements.lock pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements.lock
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps -e .
+	touch $@
+
+$(ASSETS): web/package-lock.json
+	cd web && npm ci --no-audit --no-fund
+	touch $@
+
+assets: $(ASSETS)
+
+setup: $(INSTALLED) $(ASSETS)
+
+run: setup
+	$(BIN)/hub migrate
+	$(BIN)/hub seed --if-empty
+	$(BIN)/hub serve
+
+test: setup tools
+	$(BIN)/python -m pytest
+
+check: setup
+	$(BIN)/ruff format --check .
+	$(BIN)/ruff check .
+	$(BIN)/mypy .
+	$(BIN)/hub schema | diff -u schema.graphql -
+
+schema: $(INSTALLED)
+	$(BIN)/hub schema > schema.graphql
+
+bench: setup
+	$(BIN)/python -m bench
+
+# Debian's docker-compose validates docker-compose.yml without a Docker engine.
+tools:
+	@command -v docker-compose >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	    (apt-get install -y -qq docker-compose >/dev/null 2>&1 || \
+	     (apt-get update -qq && apt-get install -y -qq docker-compose >/dev/null)); \
+	  else \
+	    echo "install Debian's docker-compose (sudo apt-get install docker-compose) for the compose test"; \
+	  fi; }
+
+clean:
+	rm -rf $(VENV) web/node_modules var

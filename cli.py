@@ -1,0 +1,125 @@
+"""`hub`: serve, migrate, seed, mint development tokens, print the schema."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import sys
+
+import click
+from sqlalchemy import func, select
+
+from datasources.engines import build_engines, dispose_engines
+from datasources.migrations import upgrade
+from datasources.models.fcr import ParticipantRow
+from policy.tokens import ROLES, issue_token
+from settings import SQL_SOURCES, Settings, SettingsError, load_settings
+
+
+@click.group()
+def main() -> None:
+    """The child support data exchange hub."""
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
+
+
+@main.command()
+@click.option("--host", default=None, help="Interface to bind (HUB_HOST, default 127.0.0.1).")
+@click.option("--port", type=int, default=None, help="Port (HUB_PORT, default 8000).")
+def serve(host: str | None, port: int | None) -> None:
+    """Serve GraphQL and GraphiQL at /graphql."""
+    import uvicorn
+
+    settings = _settings()
+    uvicorn.run(
+        "app:create_app",
+        factory=True,
+        host=host or settings.host,
+        port=port or settings.port,
+        # access lines would carry query strings, and GET queries can carry PII
+        access_log=False,
+        log_level="info",
+    )
+
+
+async def _migrate_all() -> None:
+    settings = _settings()
+    engines = build_engines(settings.database_urls)
+    try:
+        for source in SQL_SOURCES:
+            await upgrade(source, engines[source])
+            click.echo(f"{source}: up to date")
+    finally:
+        await dispose_engines(engines)
+
+
+@main.command()
+def migrate() -> None:
+    """Bring every configured source's database up to the newest migration."""
+    asyncio.run(_migrate_all())
+
+
+async def _seed(participants: int, seed: int, if_empty: bool) -> None:
+    from datasources.seed import seed_all
+
+    settings = _settings()
+    engines = build_engines(settings.database_urls)
+    try:
+        if if_empty:
+            async with engines["fcr"].connect() as conn:
+                existing = await conn.scalar(select(func.count()).select_from(ParticipantRow))
+            if existing:
+                click.echo(f"already seeded ({existing} participants); leaving the data as it is")
+                return
+        summary = await seed_all(engines, participants=participants, seed=seed, progress=True)
+        click.echo(str(summary))
+    finally:
+        await dispose_engines(engines)
+
+
+@main.command()
+@click.option("--participants", type=click.IntRange(min=50), default=3000, show_default=True)
+@click.option("--seed", "seed_value", type=int, default=20261123, show_default=True)
+@click.option("--if-empty", is_flag=True, help="Do nothing when data is already there.")
+def seed(participants: int, seed_value: int, if_empty: bool) -> None:
+    """Replace the demo data with deterministic synthetic data."""
+    asyncio.run(_seed(participants, seed_value, if_empty))
+
+
+@main.command()
+@click.option("--role", type=click.Choice(ROLES), required=True)
+@click.option("--jurisdiction", default=None, help='FIPS ("06"), tribal ("T0001"), country, FED.')
+@click.option("--fein", default=None, help="The organisation's FEIN, NN-NNNNNNN.")
+@click.option("--fti", is_flag=True, help="Cleared for Federal Tax Information.")
+@click.option("--sub", "subject", default=None, help="The user (default: generated).")
+@click.option("--ttl", type=click.IntRange(min=1), default=3600, show_default=True)
+def token(
+    role: str, jurisdiction: str | None, fein: str | None, fti: bool, subject: str | None, ttl: int
+) -> None:
+    """Print a token the hub accepts with its current token settings."""
+    click.echo(
+        issue_token(
+            _settings().token,
+            role=role,
+            subject=subject,
+            jurisdiction=jurisdiction,
+            fein=fein,
+            fti=fti,
+            ttl_seconds=ttl,
+        )
+    )
+
+
+@main.command("schema")
+def print_schema() -> None:
+    """Print the SDL the hub serves."""
+    from schema import schema as hub_schema
+
+    click.echo(hub_schema.as_str())
+
+
+def _settings() -> Settings:
+    try:
+        return load_settings()
+    except SettingsError as error:
+        click.echo(f"configuration error: {error}", err=True)
+        sys.exit(2)

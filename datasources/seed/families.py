@@ -1,0 +1,108 @@
+"""The stream of families, each turned into rows of all three databases, in batches."""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Iterator
+
+from datasources.seed.addresses import SOURCES, participant_address_rows, sources_for
+from datasources.seed.cases import Family, build_family, random_plan, role_rows
+from datasources.seed.employers import EmployerDirectory
+from datasources.seed.employment import Employment, jobs_for, new_hire_rows, wage_rows
+from datasources.seed.ids import Ids
+from datasources.seed.offsets import certification_rows
+from datasources.seed.people import MISIDENTIFIED_SHARE, Person, misidentified_rows, participant_row
+from datasources.seed.places import is_tribal
+from datasources.seed.rows import Batch
+from datasources.seed.scenarios import SCENARIO_PARTICIPANTS, SCENARIOS, FamilyPlan, Trait
+
+
+def family_plans(rng: random.Random, participants: int) -> Iterator[FamilyPlan]:
+    """The scripted families, then random ones until exactly `participants` people exist."""
+    yield from SCENARIOS
+    remaining = participants - SCENARIO_PARTICIPANTS
+    while remaining > 0:
+        plan = random_plan(rng, remaining)
+        remaining -= plan.size
+        yield plan
+
+
+def participant_batches(
+    rng: random.Random, participants: int, directory: EmployerDirectory, batch_size: int
+) -> Iterator[Batch]:
+    """Batches of whole families holding at least `batch_size` participants (the last fewer)."""
+    ids, batch = Ids(), Batch()
+    for plan in family_plans(rng, participants):
+        add_family(rng, ids, batch, build_family(rng, ids, plan), directory)
+        if batch.participants >= batch_size:
+            yield batch
+            batch = Batch()
+    if batch.participants:
+        yield batch
+
+
+def add_family(
+    rng: random.Random, ids: Ids, batch: Batch, family: Family, directory: EmployerDirectory
+) -> None:
+    members = family.members()
+    batch.participants += len(members)
+    batch.add("participants", map(participant_row, members))
+    batch.add("cases", (case.row for case in family.cases))
+    batch.add("case_participants", role_rows(family))
+    _add_adult(rng, ids, batch, family, family.parent, directory)
+    for case in family.cases:
+        _add_adult(rng, ids, batch, family, case.custodial, directory)
+    certifications, offsets = certification_rows(rng, ids, family)
+    batch.add("offset_certifications", certifications)
+    batch.add("tax_refund_offsets", offsets)
+
+
+def _add_adult(
+    rng: random.Random,
+    ids: Ids,
+    batch: Batch,
+    family: Family,
+    person: Person,
+    directory: EmployerDirectory,
+) -> None:
+    """Employment, locate addresses and misidentified SSNs of one parent."""
+    noncustodial = person is family.parent
+    jobs = jobs_for(rng, directory, _employment(family, person), 0.5 if noncustodial else 0.4)
+    batch.add("new_hires", new_hire_rows(rng, ids, person, jobs, directory))
+    batch.add("quarterly_wages", wage_rows(rng, ids, person, jobs))
+    every_source = noncustodial and Trait.ALL_SOURCES in family.plan.traits
+    sources = (
+        list(SOURCES)
+        if every_source
+        else sources_for(rng, noncustodial=noncustodial, employed=bool(jobs))
+    )
+    batch.add("participant_addresses", participant_address_rows(rng, ids, person, sources))
+    states = _states_of(family, person)
+    count = _misidentified_count(rng, family, noncustodial)
+    if states and count:
+        batch.add("misidentified_ssns", misidentified_rows(rng, ids, person, states, count))
+
+
+def _employment(family: Family, person: Person) -> Employment:
+    traits = family.plan.traits
+    if person.died is not None:
+        return Employment.NONE
+    if person is not family.parent:
+        return Employment.RANDOM
+    if Trait.NO_EMPLOYMENT in traits:
+        return Employment.NONE
+    return Employment.FIRST_EMPLOYER if Trait.FIRST_EMPLOYER in traits else Employment.RANDOM
+
+
+def _states_of(family: Family, person: Person) -> tuple[str, ...]:
+    """The states (not tribes) holding a case this parent is on."""
+    if person is family.parent:
+        return family.state_jurisdictions()
+    codes = (case.jurisdiction for case in family.cases if case.custodial is person)
+    return tuple(code for code in codes if not is_tribal(code))
+
+
+def _misidentified_count(rng: random.Random, family: Family, noncustodial: bool) -> int:
+    if noncustodial and Trait.MISIDENTIFIED in family.plan.traits:
+        return 2
+    return 1 if rng.random() < MISIDENTIFIED_SHARE else 0

@@ -1,0 +1,109 @@
+"""The GraphQL HTTP endpoint: context per request, our IDE page, errors as GraphQL errors."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+import orjson
+from cross_web import HTTPException
+from starlette.requests import Request
+from starlette.responses import HTMLResponse, JSONResponse, Response
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+from starlette.websockets import WebSocket
+from strawberry.asgi import GraphQL
+
+from ide import render_ide_html
+from policy.authentication import VIEWER_KEY
+from resolvers.context import Context, Sources, build_context
+from settings import Settings
+
+if TYPE_CHECKING:
+    from policy.tokens import Viewer
+
+
+def _error_body(message: str, code: str) -> dict[str, Any]:
+    return {"errors": [{"message": message, "extensions": {"code": code}}]}
+
+
+class HubGraphQL(GraphQL[Context, None]):
+    """Strawberry's ASGI view, with the hub's context and offline GraphiQL."""
+
+    def __init__(self, schema: Any, *, sources: Sources, settings: Settings) -> None:
+        super().__init__(schema, graphql_ide="graphiql")
+        self.sources = sources
+        self.settings = settings
+
+    async def get_context(self, request: Request | WebSocket, response: Any) -> Context:
+        viewer: Viewer | None = request.scope.get(VIEWER_KEY)
+        if viewer is None:
+            raise HTTPException(401, "no bearer token")
+        return build_context(request, viewer, self.sources, self.settings)
+
+    async def render_graphql_ide(self, request: Request) -> Response:
+        return HTMLResponse(render_ide_html("/graphql"), headers={"Cache-Control": "no-store"})
+
+    def encode_json(self, data: object) -> bytes:
+        return orjson.dumps(data)
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await super().__call__(scope, receive, send)
+            return
+        request = Request(scope=scope, receive=receive)
+        try:
+            if VIEWER_KEY not in scope and request.method == "GET":
+                # authentication lets only GraphiQL's own page through without a viewer
+                response = await self.render_graphql_ide(request)
+            else:
+                response = await self.run(request)
+        except HTTPException as error:
+            response = _http_error_response(error)
+        await response(scope, receive, send)
+
+
+def _http_error_response(error: HTTPException) -> Response:
+    if error.status_code == 401:
+        return JSONResponse(_error_body("no bearer token", "UNAUTHENTICATED"), status_code=401)
+    if error.status_code == 405:
+        return JSONResponse(_error_body(error.reason, "BAD_USER_INPUT"), status_code=405)
+    code = "GRAPHQL_PARSE_FAILED" if error.status_code == 400 else "BAD_USER_INPUT"
+    return JSONResponse(_error_body(error.reason, code), status_code=error.status_code)
+
+
+class BodySizeLimit:
+    """Refuse request bodies over `max_bytes` (413) before anyone parses them."""
+
+    def __init__(self, app: ASGIApp, *, max_bytes: int) -> None:
+        self.app = app
+        self.max_bytes = max_bytes
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        declared = dict(scope["headers"]).get(b"content-length")
+        if declared is not None and (not declared.isdigit() or int(declared) > self.max_bytes):
+            await self._refuse(scope, receive, send)
+            return
+        seen = 0
+
+        async def counted() -> Message:
+            nonlocal seen
+            message = await receive()
+            seen += len(message.get("body", b""))
+            if seen > self.max_bytes:
+                raise _TooLarge
+            return message
+
+        try:
+            await self.app(scope, counted, send)
+        except _TooLarge:
+            await self._refuse(scope, receive, send)
+
+    async def _refuse(self, scope: Scope, receive: Receive, send: Send) -> None:
+        body = _error_body(f"request body over {self.max_bytes} bytes", "BAD_USER_INPUT")
+        await JSONResponse(body, status_code=413)(scope, receive, send)
+
+
+class _TooLarge(Exception):
+    pass
