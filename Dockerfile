@@ -1,4 +1,11 @@
 # The hub's image: `docker compose up` builds it (see docker-compose.yml).
+
+# GraphiQL's scripts and styles, from the npm registry at build time, served by the hub.
+FROM node:20-slim AS assets
+WORKDIR /web
+COPY web/package.json web/package-lock.json web/.npmrc ./
+RUN npm ci --no-audit --no-fund
+
 FROM python:3.11-slim
 
 ENV PYTHONDONTWRITEBYTECODE=1 \
@@ -20,6 +27,7 @@ COPY resolvers ./resolvers
 COPY datasources ./datasources
 COPY policy ./policy
 RUN pip install --no-deps . && rm -rf build *.egg-info
+COPY --from=assets /web/node_modules /app/web/node_modules
 
 # Never run the server as root; the hub's SQLite fall-back and scratch files go to /app/var.
 RUN useradd --system --uid 10001 --home-dir /app --shell /usr/sbin/nologin hub \
@@ -29,7 +37,8 @@ USER hub
 ENV HUB_ENV=production \
     HUB_HOST=0.0.0.0 \
     HUB_PORT=8000 \
-    HUB_DATA_DIR=/app/var
+    HUB_DATA_DIR=/app/var \
+    HUB_GRAPHIQL_ASSETS_DIR=/app/web/node_modules
 EXPOSE 8000
 
 HEALTHCHECK --interval=10s --timeout=5s --start-period=30s --retries=5 \

@@ -45,8 +45,8 @@ bench: setup
 tools:
 	@command -v docker-compose >/dev/null 2>&1 || { \
 	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
-	    (apt-get install -y -qq docker-compose >/dev/null 2>&1 || \
-	     (apt-get update -qq && apt-get install -y -qq docker-compose >/dev/null)); \
+	    (apt-get install -y -qq --no-install-recommends docker-compose >/dev/null 2>&1 || \
+	     (apt-get update -qq && apt-get install -y -qq --no-install-recommends docker-compose >/dev/null)); \
 	  else \
 	    echo "install Debian's docker-compose (sudo apt-get install docker-compose) for the compose test"; \
 	  fi; }

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import html
 import json
+import os
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -20,7 +21,11 @@ from starlette.requests import Request
 from starlette.responses import FileResponse, PlainTextResponse, Response
 from starlette.routing import BaseRoute, Mount, Route
 
-ASSETS_DIR: Path = Path(__file__).resolve().parent / "web" / "node_modules"
+# An installed (non-editable) hub finds the assets through HUB_GRAPHIQL_ASSETS_DIR.
+ASSETS_DIR: Path = Path(
+    os.environ.get("HUB_GRAPHIQL_ASSETS_DIR")
+    or Path(__file__).resolve().parent / "web" / "node_modules"
+)
 ASSETS_PREFIX = "/graphiql-assets"
 ASSETS_CACHE_CONTROL = "public, max-age=31536000, immutable"
 INSTALL_HINT = "make assets"

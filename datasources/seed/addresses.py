@@ -48,20 +48,23 @@ def participant_address_rows(
     """One address per source: the current home mostly, an earlier one sometimes."""
     last_day = person.died or days_after(TODAY, -1)
     current = postal_fields(rng, person.home_state)
-    earlier: Row | None = None
+    earlier: list[Row] = []
     rows: list[Row] = []
     for source in sources:
-        if rng.random() < 0.75:
-            rows.append(
-                _reported(
-                    ids, person, current, source, between(rng, years_after(last_day, -2), last_day)
-                )
-            )
-            continue
-        earlier = earlier or postal_fields(rng, _earlier_state(rng, person))
-        reported = between(rng, years_after(last_day, -8), years_after(last_day, -2))
-        rows.append(_reported(ids, person, earlier, source, reported))
+        postal, reported = _known_address(rng, person, current, earlier, last_day)
+        rows.append(_reported(ids, person, postal, source, reported))
     return rows
+
+
+def _known_address(
+    rng: random.Random, person: Person, current: Row, earlier: list[Row], last_day: date
+) -> tuple[Row, date]:
+    """The current address reported lately, or the (one) earlier address reported years ago."""
+    if rng.random() < 0.75:
+        return current, between(rng, years_after(last_day, -2), last_day)
+    if not earlier:
+        earlier.append(postal_fields(rng, _earlier_state(rng, person)))
+    return earlier[0], between(rng, years_after(last_day, -8), years_after(last_day, -2))
 
 
 def _earlier_state(rng: random.Random, person: Person) -> str:

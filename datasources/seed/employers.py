@@ -106,23 +106,20 @@ def _kinds(rng: random.Random, employer: Row) -> list[str]:
 
 
 def address_rows(rng: random.Random, ids: Ids, employer: Row) -> list[Row]:
-    home = str(employer["state"])
-    rows: list[Row] = []
-    for kind in _kinds(rng, employer):
-        state = home if rng.random() < 0.85 else postal_state(rng)
-        postal = postal_fields(rng, state, unit_share=0.0)
-        postal["line2"] = (
-            f"Suite {rng.randint(1, 12) * 100 + rng.randint(0, 40)}" if rng.random() < 0.5 else None
-        )
-        rows.append(
-            {
-                "id": ids.next("employer_addresses"),
-                "employer_id": employer["id"],
-                "kind": kind,
-                **postal,
-            }
-        )
-    return rows
+    return [_employer_address(rng, ids, employer, kind) for kind in _kinds(rng, employer)]
+
+
+def _employer_address(rng: random.Random, ids: Ids, employer: Row, kind: str) -> Row:
+    state = str(employer["state"]) if rng.random() < 0.85 else postal_state(rng)
+    postal = postal_fields(rng, state, unit_share=0.0)
+    if rng.random() < 0.5:
+        postal["line2"] = f"Suite {rng.randint(1, 12) * 100 + rng.randint(0, 40)}"
+    return {
+        "id": ids.next("employer_addresses"),
+        "employer_id": employer["id"],
+        "kind": kind,
+        **postal,
+    }
 
 
 def contact_row(rng: random.Random, ids: Ids, employer_id: int, company: str) -> Row:

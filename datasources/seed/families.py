@@ -66,21 +66,38 @@ def _add_adult(
     directory: EmployerDirectory,
 ) -> None:
     """Employment, locate addresses and misidentified SSNs of one parent."""
-    noncustodial = person is family.parent
-    jobs = jobs_for(rng, directory, _employment(family, person), 0.5 if noncustodial else 0.4)
-    batch.add("new_hires", new_hire_rows(rng, ids, person, jobs, directory))
-    batch.add("quarterly_wages", wage_rows(rng, ids, person, jobs))
-    every_source = noncustodial and Trait.ALL_SOURCES in family.plan.traits
-    sources = (
-        list(SOURCES)
-        if every_source
-        else sources_for(rng, noncustodial=noncustodial, employed=bool(jobs))
-    )
-    batch.add("participant_addresses", participant_address_rows(rng, ids, person, sources))
+    employed = _add_employment(rng, ids, batch, family, person, directory)
+    _add_addresses(rng, ids, batch, family, person, employed)
     states = _states_of(family, person)
-    count = _misidentified_count(rng, family, noncustodial)
+    count = _misidentified_count(rng, family, person is family.parent)
     if states and count:
         batch.add("misidentified_ssns", misidentified_rows(rng, ids, person, states, count))
+
+
+def _add_employment(
+    rng: random.Random,
+    ids: Ids,
+    batch: Batch,
+    family: Family,
+    person: Person,
+    directory: EmployerDirectory,
+) -> bool:
+    hire_odds = 0.5 if person is family.parent else 0.4
+    jobs = jobs_for(rng, directory, _employment(family, person), hire_odds)
+    batch.add("new_hires", new_hire_rows(rng, ids, person, jobs, directory))
+    batch.add("quarterly_wages", wage_rows(rng, ids, person, jobs))
+    return bool(jobs)
+
+
+def _add_addresses(
+    rng: random.Random, ids: Ids, batch: Batch, family: Family, person: Person, employed: bool
+) -> None:
+    noncustodial = person is family.parent
+    if noncustodial and Trait.ALL_SOURCES in family.plan.traits:
+        sources = list(SOURCES)
+    else:
+        sources = sources_for(rng, noncustodial=noncustodial, employed=employed)
+    batch.add("participant_addresses", participant_address_rows(rng, ids, person, sources))
 
 
 def _employment(family: Family, person: Person) -> Employment:

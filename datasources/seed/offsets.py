@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import random
+from collections.abc import Iterator
 from datetime import date
 from decimal import Decimal
 
@@ -24,45 +25,38 @@ def certification_rows(rng: random.Random, ids: Ids, family: Family) -> tuple[li
     states = family.state_jurisdictions()
     if family.role != NCP or not states:
         return [], []
-    if family.plan.scripted:
-        return _scripted(rng, ids, family, states)
     certs: list[Row] = []
     offsets: list[Row] = []
+    for state, spec in _specs(rng, family, states):
+        cert, collected = _certify(rng, ids, family.parent.ssn, state, spec)
+        certs.append(cert)
+        offsets += collected
+    return certs, offsets
+
+
+def _specs(
+    rng: random.Random, family: Family, states: tuple[str, ...]
+) -> Iterator[tuple[str, CertSpec]]:
+    """Scripted: TANF from the first state, NON_TANF from the last; else each state maybe."""
+    if family.plan.scripted:
+        for spec in family.plan.certs:
+            yield (states[0] if spec.case_type == "TANF" else states[-1]), spec
+        return
     for state in states:
         if rng.random() < CERTIFIED_SHARE:
-            spec = random_spec(rng)
-            _add(rng, ids, family, state, spec, certs, offsets)
-    return certs, offsets
+            yield state, random_spec(rng)
 
 
-def _scripted(
-    rng: random.Random, ids: Ids, family: Family, states: tuple[str, ...]
-) -> tuple[list[Row], list[Row]]:
-    """Scripted certifications: TANF ones from the first state, NON_TANF from the last."""
-    certs: list[Row] = []
-    offsets: list[Row] = []
-    for spec in family.plan.certs:
-        state = states[0] if spec.case_type == "TANF" else states[-1]
-        _add(rng, ids, family, state, spec, certs, offsets)
-    return certs, offsets
-
-
-def _add(
-    rng: random.Random,
-    ids: Ids,
-    family: Family,
-    state: str,
-    spec: CertSpec,
-    certs: list[Row],
-    offsets: list[Row],
-) -> None:
-    """A certification, made before the first refund it collected from."""
+def _certify(
+    rng: random.Random, ids: Ids, ssn: str, state: str, spec: CertSpec
+) -> tuple[Row, list[Row]]:
+    """A certification, made before the first refund it collected from, and those refunds."""
     cert_id = ids.next("offset_certifications")
     plan = offset_plan(rng, spec)
     latest = date(plan[0][0] + 1, 1, 31) if plan else days_after(TODAY, -1)
     certified = between(rng, date(2012, 1, 1), latest)
-    certs.append(certification_row(cert_id, family.parent.ssn, state, spec, certified))
-    offsets += [_offset(rng, ids, cert_id, year, joint) for year, joint in plan]
+    offsets = [_offset(rng, ids, cert_id, year, joint) for year, joint in plan]
+    return certification_row(cert_id, ssn, state, spec, certified), offsets
 
 
 def random_spec(rng: random.Random) -> CertSpec:

@@ -32,29 +32,35 @@ async def seed_all(
     if participants < MIN_PARTICIPANTS:
         raise ValueError(f"participants must be at least {MIN_PARTICIPANTS}")
     await clear(engines)
-    directory = EmployerDirectory.generate(
-        _rng(seed, "employer-states"), employer_count(participants)
-    )
     counts: Counter[str] = Counter()
-    await _write_all(
-        engines,
-        employer_batches(_rng(seed, "employers"), directory, EMPLOYERS_PER_BATCH),
-        counts,
-        None,
-    )
-    with tqdm(
-        total=participants,
-        unit="participant",
-        unit_scale=True,
-        desc="seeding",
-        disable=not progress,
-    ) as bar:
-        stream = participant_batches(
-            _rng(seed, "families"), participants, directory, PARTICIPANTS_PER_BATCH
-        )
-        await _write_all(engines, stream, counts, bar)
+    directory = await _seed_employers(engines, seed, employer_count(participants), counts)
+    await _seed_families(engines, seed, participants, directory, counts, progress)
     await reset_sequences(engines)
     return SeedSummary.from_counts(counts)
+
+
+async def _seed_employers(
+    engines: Mapping[str, AsyncEngine], seed: int, count: int, counts: Counter[str]
+) -> EmployerDirectory:
+    directory = EmployerDirectory.generate(_rng(seed, "employer-states"), count)
+    batches = employer_batches(_rng(seed, "employers"), directory, EMPLOYERS_PER_BATCH)
+    await _write_all(engines, batches, counts, None)
+    return directory
+
+
+async def _seed_families(
+    engines: Mapping[str, AsyncEngine],
+    seed: int,
+    participants: int,
+    directory: EmployerDirectory,
+    counts: Counter[str],
+    progress: bool,
+) -> None:
+    rng = _rng(seed, "families")
+    batches = participant_batches(rng, participants, directory, PARTICIPANTS_PER_BATCH)
+    bar = tqdm(total=participants, unit="participant", desc="seeding", disable=not progress)
+    with bar:
+        await _write_all(engines, batches, counts, bar)
 
 
 def _rng(seed: int, stream: str) -> random.Random:
