@@ -17,9 +17,11 @@ from datasources.engines import build_engines, dispose_engines
 from datasources.file_directory import load_directory
 from datasources.sql_fcr import SqlFcrSource
 from datasources.sql_ndnh import SqlNdnhSource
+from datasources.sql_audit import SqlAuditTrail
 from datasources.sql_offsets import SqlOffsetSource
 from ide import build_ide_routes
 from policy.authentication import BearerAuthentication
+from policy.enforcer import PolicyDecider
 from resolvers.context import Sources
 from resolvers.endpoint import BodySizeLimit, HubGraphQL
 from schema import build_schema
@@ -38,6 +40,7 @@ def build_sources(settings: Settings, engines: dict[str, AsyncEngine]) -> Source
         ndnh=SqlNdnhSource(engines["ndnh"]),
         offsets=SqlOffsetSource(engines["offsets"]),
         directory=load_directory(settings.directory_file),
+        audit=SqlAuditTrail(engines["audit"]),
     )
 
 
@@ -50,8 +53,12 @@ def create_app(settings: Settings | None = None) -> Starlette:
     settings = settings or load_settings()
     engines = build_engines(settings.database_urls)
     sources = build_sources(settings, engines)
+    decider = PolicyDecider()
     graphql = HubGraphQL(
-        build_schema(max_depth=settings.max_query_depth), sources=sources, settings=settings
+        build_schema(max_depth=settings.max_query_depth),
+        sources=sources,
+        settings=settings,
+        decider=decider,
     )
 
     @asynccontextmanager
@@ -72,4 +79,5 @@ def create_app(settings: Settings | None = None) -> Starlette:
         lifespan=lifespan,
     )
     app.state.engines = engines
+    app.state.decider = decider
     return app

@@ -5,15 +5,22 @@ from __future__ import annotations
 import asyncio
 import logging
 import sys
+from collections.abc import Awaitable, Callable
+from datetime import UTC, datetime
+from typing import TypeVar
 
 import click
 from sqlalchemy import func, select
 
+from datasources.audit import VerifyResult
 from datasources.engines import build_engines, dispose_engines
 from datasources.migrations import upgrade
 from datasources.models.fcr import ParticipantRow
+from datasources.sql_audit import SqlAuditTrail
 from policy.tokens import ROLES, issue_token
 from settings import SQL_SOURCES, Settings, SettingsError, load_settings
+
+T = TypeVar("T")
 
 
 @click.group()
@@ -123,3 +130,67 @@ def _settings() -> Settings:
     except SettingsError as error:
         click.echo(f"configuration error: {error}", err=True)
         sys.exit(2)
+
+
+@main.group()
+def audit() -> None:
+    """Check, checkpoint and purge the tamper-evident audit trail."""
+
+
+async def _on_audit_trail(work: Callable[[SqlAuditTrail], Awaitable[T]]) -> T:
+    settings = _settings()
+    engines = build_engines({"audit": settings.database_urls["audit"]})
+    try:
+        return await work(SqlAuditTrail(engines["audit"]))
+    finally:
+        await dispose_engines(engines)
+
+
+def _verified(result: VerifyResult) -> bool:
+    if result.ok:
+        click.echo(f"audit chain intact: {result.checked} events checked")
+        return True
+    click.echo(
+        f"audit chain broken at seq {result.first_bad_seq}: {result.problem}"
+        f" ({result.checked} events checked before it)"
+    )
+    return False
+
+
+@audit.command("verify")
+def audit_verify() -> None:
+    """Recompute the hash chain; exit 1 naming the first altered or missing event."""
+    if not _verified(asyncio.run(_on_audit_trail(lambda trail: trail.verify()))):
+        sys.exit(1)
+
+
+def _years_before(moment: datetime, years: int) -> datetime:
+    try:
+        return moment.replace(year=moment.year - years)
+    except ValueError:  # 29 February
+        return moment.replace(year=moment.year - years, day=28)
+
+
+async def _verify_and_purge(trail: SqlAuditTrail, cutoff: datetime) -> int | None:
+    if not _verified(await trail.verify()):
+        return None
+    return await trail.purge(older_than=cutoff)
+
+
+@audit.command("purge")
+@click.option("--years", type=click.IntRange(min=1), default=7, show_default=True)
+def audit_purge(years: int) -> None:
+    """Delete events older than the retention period; a broken chain is kept as evidence."""
+    cutoff = _years_before(datetime.now(UTC), years)
+    purged = asyncio.run(_on_audit_trail(lambda trail: _verify_and_purge(trail, cutoff)))
+    if purged is None:
+        click.echo("refusing to purge: the chain must verify first")
+        sys.exit(1)
+    click.echo(f"purged {purged} audit events dated before {cutoff.isoformat()}")
+
+
+@audit.command("checkpoint")
+def audit_checkpoint() -> None:
+    """Record the newest event's hash as a checkpoint."""
+    asyncio.run(_on_audit_trail(lambda trail: trail.checkpoint()))
+    click.echo("audit checkpoint recorded")

@@ -7,7 +7,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
-SQL_SOURCES = ("fcr", "ndnh", "offsets")
+SQL_SOURCES = ("fcr", "ndnh", "offsets", "audit")
 # A published key, accepted only when HUB_ENV=development.
 DEVELOPMENT_TOKEN_SECRET = (
     "development-only-token-secret-of-the-child-support-hub-never-for-production"

@@ -99,6 +99,10 @@ class FcrSource(Protocol):
         """Each participant's roles, aligned with `participant_ids`, ordered by case id."""
         ...
 
+    async def list_jurisdictions(self, participant_ids: Sequence[int]) -> Sequence[frozenset[str]]:
+        """The jurisdictions holding a case of each participant, aligned with the ids."""
+        ...
+
     async def list_addresses(self, participant_ids: Sequence[int]) -> Sequence[list[AddressRecord]]:
         """Each participant's locate addresses, newest first, aligned with the ids."""
         ...

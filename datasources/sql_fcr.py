@@ -88,6 +88,17 @@ class SqlFcrSource:
         roles = [CaseRoleRecord(**row._mapping) for row in await self._rows(stmt)]
         return align_many(participant_ids, roles, lambda r: r.participant_id)
 
+    async def list_jurisdictions(self, participant_ids: Sequence[int]) -> Sequence[frozenset[str]]:
+        stmt = (
+            select(_R.participant_id, _C.jurisdiction)
+            .join(CaseRow.__table__, _C.id == _R.case_id)
+            .where(_R.participant_id.in_(participant_ids))
+            .distinct()
+        )
+        pairs = [(row.participant_id, row.jurisdiction) for row in await self._rows(stmt)]
+        grouped = align_many(participant_ids, pairs, lambda pair: pair[0])
+        return [frozenset(code for _, code in group) for group in grouped]
+
     async def list_addresses(self, participant_ids: Sequence[int]) -> Sequence[list[AddressRecord]]:
         stmt = (
             select(AddressRow.__table__)

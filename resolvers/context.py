@@ -5,10 +5,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from datasources.audit import AuditTrail
 from datasources.directory import DirectorySource
 from datasources.fcr import FcrSource
 from datasources.ndnh import NdnhSource
 from datasources.offsets import OffsetSource
+from policy.audit import AuditLog
+from policy.enforcer import PolicyDecider
 from policy.tokens import Viewer
 from resolvers.loaders import Loaders, build_loaders
 from settings import Settings
@@ -26,6 +29,7 @@ class Sources:
     ndnh: NdnhSource
     offsets: OffsetSource
     directory: DirectorySource
+    audit: AuditTrail
 
 
 @dataclass
@@ -35,16 +39,29 @@ class Context:
     loaders: Loaders
     sources: Sources
     settings: Settings
+    decider: PolicyDecider
+    audit: AuditLog
+
+
+PURPOSE_HEADER = "x-hub-purpose"
 
 
 def build_context(
-    request: Request | WebSocket | None, viewer: Viewer, sources: Sources, settings: Settings
+    request: Request | WebSocket | None,
+    viewer: Viewer,
+    *,
+    sources: Sources,
+    settings: Settings,
+    decider: PolicyDecider,
 ) -> Context:
-    """A context with fresh per-request loaders."""
+    """A context with fresh per-request loaders and audit log."""
+    purpose = request.headers.get(PURPOSE_HEADER) if request is not None else None
     return Context(
         request=request,
         viewer=viewer,
         loaders=build_loaders(sources),
         sources=sources,
         settings=settings,
+        decider=decider,
+        audit=AuditLog(viewer=viewer, purpose=purpose[:64] if purpose else None),
     )

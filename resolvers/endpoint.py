@@ -14,6 +14,7 @@ from strawberry.asgi import GraphQL
 
 from ide import render_ide_html
 from policy.authentication import VIEWER_KEY
+from policy.enforcer import PolicyDecider
 from resolvers.context import Context, Sources, build_context
 from settings import Settings
 
@@ -28,16 +29,21 @@ def _error_body(message: str, code: str) -> dict[str, Any]:
 class HubGraphQL(GraphQL[Context, None]):
     """Strawberry's ASGI view, with the hub's context and offline GraphiQL."""
 
-    def __init__(self, schema: Any, *, sources: Sources, settings: Settings) -> None:
+    def __init__(
+        self, schema: Any, *, sources: Sources, settings: Settings, decider: PolicyDecider
+    ) -> None:
         super().__init__(schema, graphql_ide="graphiql")
         self.sources = sources
         self.settings = settings
+        self.decider = decider
 
     async def get_context(self, request: Request | WebSocket, response: Any) -> Context:
         viewer: Viewer | None = request.scope.get(VIEWER_KEY)
         if viewer is None:
             raise HTTPException(401, "no bearer token")
-        return build_context(request, viewer, self.sources, self.settings)
+        return build_context(
+            request, viewer, sources=self.sources, settings=self.settings, decider=self.decider
+        )
 
     async def render_graphql_ide(self, request: Request) -> Response:
         return HTMLResponse(render_ide_html("/graphql"), headers={"Cache-Control": "no-store"})

@@ -46,3 +46,11 @@ class Forbidden(HubError):
 
 class SourceUnavailable(HubError):
     code = "SOURCE_UNAVAILABLE"
+
+
+class Refused(HubError):
+    """Policy refused a value; the code is the policy line's (FORBIDDEN, FTI_RESTRICTED...)."""
+
+    def __init__(self, code: str, message: str) -> None:
+        self.code = code
+        super().__init__(message)

@@ -49,6 +49,7 @@ class Loaders:
     case_by_id: SourceLoader[int, CaseRecord | None]
     roles_by_case_id: SourceLoader[int, list[CaseRoleRecord]]
     roles_by_participant_id: SourceLoader[int, list[CaseRoleRecord]]
+    jurisdictions_by_participant_id: SourceLoader[int, frozenset[str]]
     addresses_by_participant_id: SourceLoader[int, list[AddressRecord]]
     misidentified_ssns_by_participant_id: SourceLoader[int, list[MisidentifiedSsnRecord]]
     employer_by_id: SourceLoader[int, EmployerRecord | None]
@@ -72,6 +73,7 @@ def build_loaders(sources: Sources) -> Loaders:
         case_by_id=loader(fcr.get_cases),
         roles_by_case_id=loader(fcr.list_roles_by_case),
         roles_by_participant_id=loader(fcr.list_roles_by_participant),
+        jurisdictions_by_participant_id=loader(fcr.list_jurisdictions),
         addresses_by_participant_id=loader(fcr.list_addresses),
         misidentified_ssns_by_participant_id=loader(fcr.list_misidentified_ssns),
         employer_by_id=loader(ndnh.get_employers),

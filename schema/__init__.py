@@ -10,7 +10,10 @@ from strawberry.extensions import ParserCache, QueryDepthLimiter, ValidationCach
 from strawberry.schema.config import StrawberryConfig
 from strawberry.types.execution import ExecutionContext
 
+from schema.address import Address
 from schema.audit import AuditQuery
+from schema.case import Case
+from schema.employer import NewHire, QuarterlyWage
 from schema.case import CaseQuery
 from schema.directory import DirectoryQuery
 from schema.document import DocumentQuery
@@ -18,8 +21,10 @@ from schema.employer import EmployerQuery
 from schema.errors import label_errors
 from schema.node import NodeQuery
 from schema.notice import NoticeQuery
-from schema.offset import OffsetQuery
-from schema.participant import ParticipantQuery
+from schema.guard import apply_guards
+from schema.offset import OffsetCertification, OffsetQuery
+from schema.participant import CaseParticipant, MisidentifiedSsn, Participant, ParticipantQuery
+from schema.policy_extensions import AuditTrailWriter, IntrospectionPolicy
 from schema.scalars import SCALAR_MAP
 from schema.viewer import ViewerQuery
 
@@ -40,6 +45,21 @@ class Query(
     pass
 
 
+GUARDED = apply_guards(
+    [
+        Query,
+        Participant,
+        CaseParticipant,
+        MisidentifiedSsn,
+        Case,
+        OffsetCertification,
+        NewHire,
+        QuarterlyWage,
+        Address,
+    ]
+)
+
+
 class HubSchema(strawberry.Schema):
     def process_errors(
         self, errors: list[GraphQLError], execution_context: ExecutionContext | None = None
@@ -53,6 +73,8 @@ def build_schema(*, max_depth: int = 12) -> HubSchema:
         lambda: ParserCache(maxsize=512),
         lambda: ValidationCache(maxsize=512),
         lambda: QueryDepthLimiter(max_depth=max_depth),
+        IntrospectionPolicy,
+        AuditTrailWriter,
     ]
     return HubSchema(
         query=Query, extensions=extensions, config=StrawberryConfig(scalar_map=SCALAR_MAP)

@@ -8,6 +8,7 @@ from enum import Enum
 import strawberry
 
 from datasources.addresses import AddressRecord, ContactRecord
+from policy.relations import AddressFacts
 
 
 @strawberry.enum(description="Which system reported an address. IRS addresses are FTI.")
@@ -30,9 +31,10 @@ class Address:
     zip: str
     source: AddressSource | None
     reported_on: date | None
+    facts: strawberry.Private[AddressFacts | None] = None
 
     @classmethod
-    def from_record(cls, record: AddressRecord) -> Address:
+    def from_record(cls, record: AddressRecord, facts: AddressFacts | None = None) -> Address:
         return cls(
             line1=record.line1,
             line2=record.line2,
@@ -41,6 +43,7 @@ class Address:
             zip=record.zip,
             source=AddressSource(record.source) if record.source in _SOURCES else None,
             reported_on=record.reported_on,
+            facts=facts,
         )
 
 

@@ -11,6 +11,7 @@ import strawberry
 from datasources.fcr import CaseRecord
 from resolvers import cases as resolve
 from resolvers.context import Context
+from policy.relations import RecordFacts
 from resolvers.ids import encode_global_id
 from schema.address import Contact
 from schema.directory import DirectoryEntry
@@ -74,6 +75,7 @@ class Case(Node):
     has_order: bool
     opened_on: date
     record: strawberry.Private[CaseRecord]
+    facts: strawberry.Private[RecordFacts]
 
     @strawberry.field(description="The state (or tribe) that holds the case.")
     def state(self, info: Info) -> DirectoryEntry:
@@ -104,14 +106,16 @@ class Case(Node):
 
     @classmethod
     def from_record(cls, record: CaseRecord) -> Case:
+        global_id = encode_global_id("Case", record.id)
         return cls(
-            id=strawberry.ID(encode_global_id("Case", record.id)),
+            id=strawberry.ID(global_id),
             state_case_id=record.state_case_id,
             case_type=CaseType(record.case_type),
             status=CaseStatus(record.status),
             has_order=record.has_order,
             opened_on=record.opened_on,
             record=record,
+            facts=RecordFacts(global_id),
         )
 
 
@@ -140,4 +144,6 @@ class CaseQuery:
             first=first,
             after=after,
         )
-        return build_connection(page, resolve.LIST_NAME, Case.from_record)
+        return build_connection(
+            page, resolve.LIST_NAME, [Case.from_record(item) for item in page.items]
+        )

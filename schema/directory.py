@@ -84,4 +84,6 @@ class DirectoryQuery:
         page = await resolve_directory(
             info, kind=kind.value if kind else None, name=name, first=first, after=after
         )
-        return build_connection(page, LIST_NAME, DirectoryEntry.from_record)
+        return build_connection(
+            page, LIST_NAME, [DirectoryEntry.from_record(item) for item in page.items]
+        )

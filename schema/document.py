@@ -64,4 +64,4 @@ class DocumentQuery:
         after: str | None = None,
     ) -> Connection[Document]:
         page_request(first, after, LIST_NAME)
-        return build_connection(empty_page(), LIST_NAME, lambda item: item)
+        return build_connection(empty_page(), LIST_NAME, [])

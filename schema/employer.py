@@ -11,6 +11,7 @@ import strawberry
 from datasources.ndnh import EmployerRecord, NewHireRecord, QuarterlyWageRecord
 from resolvers import employers as resolve
 from resolvers.context import Context
+from policy.relations import EmployerFacts
 from resolvers.ids import encode_global_id
 from schema.address import Address, Contact
 from schema.relay import Connection, Node, build_connection
@@ -42,6 +43,7 @@ class Employer(Node):
     e_iwo_participant: bool
     debt_inquiry_participant: bool
     record: strawberry.Private[EmployerRecord]
+    facts: strawberry.Private[EmployerFacts]
 
     @strawberry.field
     async def addresses(self, info: Info) -> list[EmployerAddress]:
@@ -60,14 +62,16 @@ class Employer(Node):
 
     @classmethod
     def from_record(cls, record: EmployerRecord) -> Employer:
+        global_id = encode_global_id("Employer", record.id)
         return cls(
-            id=strawberry.ID(encode_global_id("Employer", record.id)),
+            id=strawberry.ID(global_id),
             fein=record.fein,
             name=record.name,
             provides_medical_insurance=record.provides_medical_insurance,
             e_iwo_participant=record.e_iwo_participant,
             debt_inquiry_participant=record.debt_inquiry_participant,
             record=record,
+            facts=EmployerFacts(global_id, record.fein),
         )
 
 
@@ -134,4 +138,6 @@ class EmployerQuery:
             first=first,
             after=after,
         )
-        return build_connection(page, resolve.LIST_NAME, Employer.from_record)
+        return build_connection(
+            page, resolve.LIST_NAME, [Employer.from_record(item) for item in page.items]
+        )

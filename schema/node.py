@@ -10,11 +10,10 @@ from schema.case import Case
 from schema.directory import DirectoryEntry
 from schema.employer import Employer
 from schema.offset import OffsetCertification
-from schema.participant import Participant
+from schema.participant import build_participant
 from schema.relay import Node
 
 _BUILDERS = {
-    "Participant": Participant.from_record,
     "Case": Case.from_record,
     "Employer": Employer.from_record,
     "OffsetCertification": OffsetCertification.from_record,
@@ -29,5 +28,7 @@ class NodeQuery:
         type_name, record = await resolve.resolve_node(info, id)
         if record is None:
             return None
+        if type_name == "Participant":
+            return await build_participant(info, record)  # type: ignore[arg-type]
         node: Node = _BUILDERS[type_name](record)  # type: ignore[operator]
         return node

@@ -41,4 +41,4 @@ class NoticeQuery:
         self, since: datetime | None = None, first: int | None = 20, after: str | None = None
     ) -> Connection[TerminationNotice]:
         page_request(first, after, LIST_NAME)
-        return build_connection(empty_page(), LIST_NAME, lambda item: item)
+        return build_connection(empty_page(), LIST_NAME, [])

@@ -11,10 +11,11 @@ from datasources.offsets import OffsetCertificationRecord, TaxRefundOffsetRecord
 from resolvers import offsets as resolve
 from resolvers.cases import resolve_jurisdiction
 from resolvers.context import Context
+from policy.relations import CertificationFacts
 from resolvers.ids import encode_global_id
 from resolvers.participants import load_participant_by_ssn
 from schema.directory import DirectoryEntry
-from schema.participant import Participant
+from schema.participant import Participant, build_participant
 from schema.relay import Connection, Node, build_connection
 from schema.scalars import Money
 
@@ -63,10 +64,11 @@ class OffsetCertification(Node):
         description="Arrears of at least $150 (TANF) or $500 (NON_TANF)."
     )
     record: strawberry.Private[OffsetCertificationRecord]
+    facts: strawberry.Private[CertificationFacts]
 
     @strawberry.field
     async def participant(self, info: Info) -> Participant:
-        return Participant.from_record(await load_participant_by_ssn(info, self.record.ssn))
+        return await build_participant(info, await load_participant_by_ssn(info, self.record.ssn))
 
     @strawberry.field
     def submitting_state(self, info: Info) -> DirectoryEntry:
@@ -79,8 +81,9 @@ class OffsetCertification(Node):
 
     @classmethod
     def from_record(cls, record: OffsetCertificationRecord) -> OffsetCertification:
+        global_id = encode_global_id("OffsetCertification", record.id)
         return cls(
-            id=strawberry.ID(encode_global_id("OffsetCertification", record.id)),
+            id=strawberry.ID(global_id),
             case_type=OffsetCaseType(record.case_type),
             arrears_amount=Money(record.arrears_amount),
             certified_on=record.certified_on,
@@ -88,6 +91,7 @@ class OffsetCertification(Node):
             passport_denial_eligible=record.passport_denial_eligible,
             tax_refund_offset_eligible=record.tax_refund_offset_eligible,
             record=record,
+            facts=CertificationFacts(global_id, record.submitting_state),
         )
 
 
@@ -111,4 +115,6 @@ class OffsetQuery:
             first=first,
             after=after,
         )
-        return build_connection(page, resolve.LIST_NAME, OffsetCertification.from_record)
+        return build_connection(
+            page, resolve.LIST_NAME, [OffsetCertification.from_record(item) for item in page.items]
+        )

@@ -12,6 +12,7 @@ from datasources.fcr import CaseRoleRecord, MisidentifiedSsnRecord, ParticipantR
 from resolvers import participants as resolve
 from resolvers.cases import load_case, resolve_jurisdiction
 from resolvers.context import Context
+from policy.relations import AddressFacts, ParticipantFacts
 from resolvers.ids import encode_global_id
 from schema.address import Address
 from schema.directory import DirectoryEntry
@@ -64,6 +65,7 @@ class Participant(Node):
         description="Family violence indicator: when true, no locate information is released."
     )
     record: strawberry.Private[ParticipantRecord]
+    facts: strawberry.Private[ParticipantFacts]
 
     @strawberry.field
     async def cases(self, info: Info) -> list[CaseParticipant]:
@@ -73,7 +75,12 @@ class Participant(Node):
     @strawberry.field(description="Locate information.")
     async def addresses(self, info: Info) -> list[Address] | None:
         records = await resolve.resolve_addresses(info, self.record.id)
-        return [Address.from_record(record) for record in records]
+        return [
+            Address.from_record(
+                record, AddressFacts(self.facts.record_id, from_irs=record.source == "IRS")
+            )
+            for record in records
+        ]
 
     @strawberry.field(description="Locate information: new-hire reports in NDNH.")
     async def employment(self, info: Info) -> list[NewHire] | None:
@@ -97,12 +104,13 @@ class Participant(Node):
     @strawberry.field
     async def misidentified_ssns(self, info: Info) -> list[MisidentifiedSsn]:
         records = await resolve.resolve_misidentified_ssns(info, self.record.id)
-        return [MisidentifiedSsn.from_record(record) for record in records]
+        return [MisidentifiedSsn.from_record(record, self.facts) for record in records]
 
     @classmethod
-    def from_record(cls, record: ParticipantRecord) -> Participant:
+    def from_record(cls, record: ParticipantRecord, jurisdictions: frozenset[str]) -> Participant:
+        global_id = encode_global_id("Participant", record.id)
         return cls(
-            id=strawberry.ID(encode_global_id("Participant", record.id)),
+            id=strawberry.ID(global_id),
             ssn=record.ssn,
             ssn_verification=SsnVerification(record.ssn_verification),
             first_name=record.first_name,
@@ -113,7 +121,20 @@ class Participant(Node):
             sex=Sex(record.sex),
             family_violence=record.family_violence,
             record=record,
+            facts=ParticipantFacts(global_id, jurisdictions, record.family_violence),
         )
+
+
+async def build_participant(info: Info, record: ParticipantRecord) -> Participant:
+    """A participant with the facts policy needs (which jurisdictions hold their cases)."""
+    jurisdictions = await info.context.loaders.jurisdictions_by_participant_id.load(record.id)
+    return Participant.from_record(record, jurisdictions)
+
+
+async def build_participants(info: Info, records: list[ParticipantRecord]) -> list[Participant]:
+    loader = info.context.loaders.jurisdictions_by_participant_id
+    jurisdictions = await loader.load_many([record.id for record in records])
+    return [Participant.from_record(r, j) for r, j in zip(records, jurisdictions, strict=True)]
 
 
 @strawberry.type(description="A participant's role on a case.")
@@ -123,8 +144,8 @@ class CaseParticipant:
 
     @strawberry.field
     async def participant(self, info: Info) -> Participant:
-        return Participant.from_record(
-            await resolve.load_participant(info, self.record.participant_id)
+        return await build_participant(
+            info, await resolve.load_participant(info, self.record.participant_id)
         )
 
     @strawberry.field
@@ -143,11 +164,12 @@ class MisidentifiedSsn:
     ssn: str = strawberry.field(description="Masked as Participant.ssn is.")
     reported_on: date
     record: strawberry.Private[MisidentifiedSsnRecord]
+    facts: strawberry.Private[ParticipantFacts]
 
     @strawberry.field
     async def participant(self, info: Info) -> Participant:
-        return Participant.from_record(
-            await resolve.load_participant(info, self.record.participant_id)
+        return await build_participant(
+            info, await resolve.load_participant(info, self.record.participant_id)
         )
 
     @strawberry.field
@@ -155,8 +177,10 @@ class MisidentifiedSsn:
         return DirectoryEntry.from_record(resolve_jurisdiction(info, self.record.reported_by))
 
     @classmethod
-    def from_record(cls, record: MisidentifiedSsnRecord) -> MisidentifiedSsn:
-        return cls(ssn=record.ssn, reported_on=record.reported_on, record=record)
+    def from_record(
+        cls, record: MisidentifiedSsnRecord, facts: ParticipantFacts
+    ) -> MisidentifiedSsn:
+        return cls(ssn=record.ssn, reported_on=record.reported_on, record=record, facts=facts)
 
 
 @strawberry.type
@@ -164,7 +188,7 @@ class ParticipantQuery:
     @strawberry.field(description="One participant by id.")
     async def participant(self, info: Info, id: strawberry.ID) -> Participant | None:
         record = await resolve.resolve_participant(info, id)
-        return Participant.from_record(record) if record else None
+        return await build_participant(info, record) if record else None
 
     @strawberry.field(description="Participants matching every given filter, in id order.")
     async def participants(
@@ -179,4 +203,5 @@ class ParticipantQuery:
     ) -> Connection[Participant]:
         where = resolve.build_filter(ssn, last_name, first_name, date_of_birth)
         page = await resolve.resolve_participants(info, where=where, first=first, after=after)
-        return build_connection(page, resolve.LIST_NAME, Participant.from_record)
+        participants = await build_participants(info, list(page.items))
+        return build_connection(page, resolve.LIST_NAME, participants)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Sequence
 from typing import Generic, TypeVar
 
 import strawberry
@@ -38,11 +38,11 @@ class Connection(Generic[T]):
     total_count: int
 
 
-def build_connection(page: Page[R], list_name: str, convert: Callable[[R], T]) -> Connection[T]:
-    """A connection of `page`, with cursors that only `list_name` accepts back."""
+def build_connection(page: Page[R], list_name: str, nodes: Sequence[T]) -> Connection[T]:
+    """A connection of `page` (its items made into `nodes`), with cursors only `list_name` takes."""
     edges = [
-        Edge(node=convert(item), cursor=encode_cursor(list_name, key))
-        for item, key in zip(page.items, page.keys, strict=True)
+        Edge(node=node, cursor=encode_cursor(list_name, key))
+        for node, key in zip(nodes, page.keys, strict=True)
     ]
     return Connection(
         edges=edges,

@@ -58,7 +58,7 @@ QUERY_OFFSETS = """
       id caseType arrearsAmount certifiedOn passportStatus
       passportDenialEligible taxRefundOffsetEligible
       submittingState { code kind }
-      participant { id lastName }
+      participant { id lastName familyViolence }
       taxRefundOffsets { taxYear amount offsetOn jointReturn }
     } }
   }
@@ -133,7 +133,7 @@ async def test_cases_page_through_with_cursors(http: httpx.AsyncClient, hub: Hub
 
 async def test_cases_filter_by_state_and_status(http: httpx.AsyncClient, hub: Hub):
     # given the tribes of the directory
-    headers = hub.headers("ocss_staff", jurisdiction="FED")
+    headers = hub.headers("ocss_staff", jurisdiction="FED", fti=True)
     tribes = await _post(http, headers, "{ directory(kind: TRIBE) { edges { node { code } } } }")
     query = (
         "query($s: String) { cases(state: $s, status: OPEN, first: 100)"
@@ -154,9 +154,13 @@ async def test_cases_filter_by_state_and_status(http: httpx.AsyncClient, hub: Hu
 
 async def test_participant_gathers_every_source(http: httpx.AsyncClient, hub: Hub):
     # given a noncustodial parent with a certification (found through the offsets list)
-    headers = hub.headers("ocss_staff", jurisdiction="FED")
+    headers = hub.headers("ocss_staff", jurisdiction="FED", fti=True)
     offsets = (await _post(http, headers, QUERY_OFFSETS))["offsetCertifications"]["edges"]
-    participant_id = offsets[0]["node"]["participant"]["id"]
+    participant_id = next(
+        edge["node"]["participant"]["id"]
+        for edge in offsets
+        if not edge["node"]["participant"]["familyViolence"]
+    )
     # when the participant is read with everything hanging off them
     person = (await _post(http, headers, QUERY_PARTICIPANT, id=participant_id))["participant"]
     # then FCR, NDNH and offsets data all arrive, SSNs synthetic
@@ -215,7 +219,7 @@ async def test_employers_filter_and_detail(http: httpx.AsyncClient, hub: Hub):
 
 
 async def test_offset_eligibility_follows_the_program_rules(http: httpx.AsyncClient, hub: Hub):
-    headers = hub.headers("ocss_staff", jurisdiction="FED")
+    headers = hub.headers("ocss_staff", jurisdiction="FED", fti=True)
     data = (await _post(http, headers, QUERY_OFFSETS))["offsetCertifications"]
     from decimal import Decimal
 
@@ -242,7 +246,7 @@ async def test_offset_eligibility_follows_the_program_rules(http: httpx.AsyncCli
     ],
 )
 async def test_node_finds_every_node_type(http: httpx.AsyncClient, hub: Hub, root: str, query: str):
-    headers = hub.headers("ocss_staff", jurisdiction="FED")
+    headers = hub.headers("ocss_staff", jurisdiction="FED", fti=True)
     for edge in (await _post(http, headers, query))[root]["edges"]:
         found = await _post(
             http,

@@ -51,25 +51,33 @@ def count_statements(engines: dict[str, AsyncEngine]) -> Iterator[list[str]]:
             event.remove(sync_engine, "before_cursor_execute", record)
 
 
-async def _count(client: httpx.AsyncClient, hub: Hub, first: int) -> int:
+async def _count(client: httpx.AsyncClient, hub: Hub, first: int) -> tuple[int, list[str]]:
+    """SELECTs sent to the source systems, and the statements sent to the audit trail."""
     engines = client._transport.app.state.engines  # type: ignore[attr-defined]
-    with count_statements(engines) as statements:
+    sources = {name: engine for name, engine in engines.items() if name != "audit"}
+    with count_statements(sources) as reads, count_statements({"a": engines["audit"]}) as audit:
         response = await client.post(
             "/graphql",
             json={"query": QUERY_CASES_DEEP, "variables": {"first": first}},
-            headers=hub.headers("ocss_staff", jurisdiction="FED"),
+            headers=hub.headers("ocss_staff", jurisdiction="FED", fti=True),
         )
     body = response.json()
-    assert "errors" not in body, body
+    # FVI participants' locate information is refused; nothing else may fail
+    assert {e["extensions"]["code"] for e in body.get("errors", [])} <= {"FVI_PROTECTED"}
     assert len(body["data"]["cases"]["edges"]) == first
-    return len([s for s in statements if s.lstrip().upper().startswith("SELECT")])
+    selects = [s for s in reads if s.lstrip().upper().startswith("SELECT")]
+    assert len(selects) == len(reads)
+    return len(selects), [s.split()[0].upper() for s in audit]
 
 
 async def test_statement_count_does_not_grow_with_page_size(client: httpx.AsyncClient, hub: Hub):
     # given the same deep query for 5 and for 100 cases
-    small = await _count(client, hub, 5)
-    large = await _count(client, hub, 100)
-    # then both take the same nine statements: the page and its count, roles on
-    # the cases, participants, their roles, their cases, new hires, employers,
-    # certifications
-    assert small == large == 9
+    small, small_audit = await _count(client, hub, 5)
+    large, large_audit = await _count(client, hub, 100)
+    # then both read with the same ten statements: the page and its count, roles
+    # on the cases, participants, the jurisdictions holding their cases (for
+    # policy), their roles, their cases, new hires, employers, certifications
+    assert small == large == 10
+    # and the audit trail gets one batched insert either way
+    assert small_audit == large_audit
+    assert small_audit.count("INSERT") == 1

@@ -1,0 +1,80 @@
+"""How a viewer stands to a record, computed from facts the loaders brought.
+
+Each protected object carries its facts (who holds the participant's cases, which
+state submitted a certification, whose FEIN an employer has); these functions turn
+facts and the viewer into the relation that policy lines name.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from policy.tokens import Viewer
+from policy.vocabulary import Relation
+
+
+@dataclass(frozen=True)
+class RecordFacts:
+    """Only which record it is (for objects whose access depends on the role alone)."""
+
+    record_id: str
+
+
+@dataclass(frozen=True)
+class ParticipantFacts:
+    record_id: str
+    jurisdictions: frozenset[str]
+    family_violence: bool
+
+
+@dataclass(frozen=True)
+class CertificationFacts:
+    record_id: str
+    submitting_state: str
+
+
+@dataclass(frozen=True)
+class EmployerFacts:
+    record_id: str
+    fein: str
+
+
+@dataclass(frozen=True)
+class AddressFacts:
+    record_id: str
+    from_irs: bool
+
+
+Facts = RecordFacts | ParticipantFacts | CertificationFacts | EmployerFacts | AddressFacts
+RelationOf = Callable[[object, Viewer], Relation]
+
+
+def any_relation(_facts: object, _viewer: Viewer) -> Relation:
+    return Relation.ANY
+
+
+def participant_relation(facts: object, viewer: Viewer) -> Relation:
+    """OWN when the participant is on a case the viewer's jurisdiction holds."""
+    if isinstance(facts, ParticipantFacts) and viewer.jurisdiction in facts.jurisdictions:
+        return Relation.OWN
+    return Relation.OTHER
+
+
+def locate_relation(facts: object, viewer: Viewer) -> Relation:
+    """FVI before anything else: nobody gets an FVI participant's locate information."""
+    if not isinstance(facts, ParticipantFacts) or facts.family_violence:
+        return Relation.FVI
+    return participant_relation(facts, viewer)
+
+
+def submitting_relation(facts: object, viewer: Viewer) -> Relation:
+    if isinstance(facts, CertificationFacts) and facts.submitting_state == viewer.jurisdiction:
+        return Relation.SUBMITTING
+    return Relation.OTHER
+
+
+def employer_relation(facts: object, viewer: Viewer) -> Relation:
+    if isinstance(facts, EmployerFacts) and viewer.fein is not None and facts.fein == viewer.fein:
+        return Relation.OWN_FEIN
+    return Relation.OTHER

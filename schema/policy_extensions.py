@@ -1,0 +1,81 @@
+"""Schema-wide policy: introspection by role, and the audit trail written before answers leave."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator, Iterator
+from functools import lru_cache
+
+from graphql import DocumentNode, FieldNode, GraphQLError, visit
+from graphql.language import Visitor
+from strawberry.extensions import SchemaExtension
+
+from policy.vocabulary import Action, Outcome, Relation, Resource
+from resolvers.context import Context
+from resolvers.errors import Refused
+from schema.errors import INTERNAL_MESSAGE
+
+logger = logging.getLogger("hub.audit")
+
+
+class _IntrospectionFinder(Visitor):
+    def __init__(self) -> None:
+        super().__init__()
+        self.found = False
+
+    def enter_field(self, node: FieldNode, *_args: object) -> None:
+        if node.name.value in ("__schema", "__type"):
+            self.found = True
+
+
+@lru_cache(maxsize=512)
+def _introspects(document: DocumentNode) -> bool:
+    finder = _IntrospectionFinder()
+    visit(document, finder)
+    return finder.found
+
+
+class IntrospectionPolicy(SchemaExtension):
+    """Refuse `__schema` and `__type` to viewers the policy does not let introspect."""
+
+    def on_execute(self) -> Iterator[None]:
+        document = self.execution_context.graphql_document
+        context = self.execution_context.context
+        if document is not None and isinstance(context, Context) and _introspects(document):
+            viewer = context.viewer
+            relation = (
+                Relation.DEVELOPMENT if context.settings.is_development else Relation.PRODUCTION
+            )
+            decision = context.decider.decide(
+                viewer.role, viewer.fti, relation, Resource.INTROSPECTION, Action.READ
+            )
+            if decision.outcome is not Outcome.ALLOW:
+                context.audit.record(
+                    operation=self.execution_context.operation_name,
+                    action="deny",
+                    resource=Resource.INTROSPECTION,
+                    record_id=None,
+                    outcome="denied",
+                )
+                raise Refused(decision.code or "FORBIDDEN", "introspection is not allowed")
+        yield
+
+
+class AuditTrailWriter(SchemaExtension):
+    """Write the request's audit events in one batch before the answer leaves; fail closed."""
+
+    async def on_operation(self) -> AsyncIterator[None]:
+        yield
+        context = self.execution_context.context
+        if not isinstance(context, Context) or not context.audit.drafts:
+            return
+        try:
+            await context.sources.audit.append_many(context.audit.drafts)
+        except Exception as error:  # any failure to record withholds the answer
+            logger.error("audit events not written (%s): answer withheld", type(error).__name__)
+            result = self.execution_context.result
+            if result is not None:
+                result.data = None
+                result.errors = [
+                    GraphQLError(INTERNAL_MESSAGE, extensions={"code": "INTERNAL_SERVER_ERROR"})
+                ]
