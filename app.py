@@ -15,9 +15,9 @@ from starlette.routing import Route
 
 from datasources.engines import build_engines, dispose_engines
 from datasources.file_directory import load_directory
+from datasources.sql_audit import SqlAuditTrail
 from datasources.sql_fcr import SqlFcrSource
 from datasources.sql_ndnh import SqlNdnhSource
-from datasources.sql_audit import SqlAuditTrail
 from datasources.sql_offsets import SqlOffsetSource
 from ide import build_ide_routes
 from policy.authentication import BearerAuthentication

@@ -9,9 +9,11 @@ from strawberry import Info
 from datasources.addresses import ContactRecord
 from datasources.ndnh import EmployerAddressRecord, EmployerFilter, EmployerRecord
 from datasources.pages import Page
+from policy.scopes import Scope, list_scope
+from policy.vocabulary import Relation, Resource
 from resolvers.context import Context
-from resolvers.errors import BadUserInput, NotFound
-from resolvers.paging import fetch_page, page_request
+from resolvers.errors import BadUserInput, NotFound, Refused
+from resolvers.paging import empty_page, fetch_page, page_request
 
 LIST_NAME = "Employer"
 _FEIN = re.compile(r"^\d{2}-\d{7}$")
@@ -47,8 +49,17 @@ async def resolve_employers(
     after: str | None,
 ) -> Page[EmployerRecord]:
     page = page_request(first, after, LIST_NAME)
+    viewer = info.context.viewer
+    scope, code = list_scope(info.context.decider, viewer, Resource.EMPLOYER, Relation.OWN_FEIN)
+    if scope is Scope.REFUSED:
+        raise Refused(code or "FORBIDDEN", "not allowed for this viewer")
+    if scope is Scope.NONE or (scope is Scope.RELATED and viewer.fein is None):
+        return empty_page()
     where = EmployerFilter(
-        name=name, state=_postal_code(info, state), e_iwo_participant=e_iwo_participant
+        name=name,
+        state=_postal_code(info, state),
+        e_iwo_participant=e_iwo_participant,
+        fein=viewer.fein if scope is Scope.RELATED else None,
     )
     return await fetch_page(info.context.sources.ndnh.list_employers(where, page))
 

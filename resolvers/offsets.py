@@ -10,7 +10,10 @@ from datasources.offsets import (
     TaxRefundOffsetRecord,
 )
 from datasources.pages import Page
+from policy.scopes import Scope, list_scope
+from policy.vocabulary import Relation, Resource
 from resolvers.context import Context
+from resolvers.errors import Refused
 from resolvers.ids import decode_int_id
 from resolvers.paging import empty_page, fetch_page, page_request
 
@@ -33,6 +36,18 @@ async def resolve_certifications(
     after: str | None,
 ) -> Page[OffsetCertificationRecord]:
     page = page_request(first, after, LIST_NAME)
+    viewer = info.context.viewer
+    scope, code = list_scope(
+        info.context.decider, viewer, Resource.OFFSET_CERTIFICATION, Relation.SUBMITTING
+    )
+    if scope is Scope.REFUSED:
+        raise Refused(code or "FORBIDDEN", "not allowed for this viewer")
+    if scope is Scope.RELATED:
+        if state is not None and state != viewer.jurisdiction:
+            return empty_page()
+        state = viewer.jurisdiction
+    if scope is Scope.NONE or (scope is Scope.RELATED and state is None):
+        return empty_page()
     ssn = None
     if participant_id is not None:
         key = decode_int_id(participant_id, "Participant")

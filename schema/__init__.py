@@ -12,16 +12,14 @@ from strawberry.types.execution import ExecutionContext
 
 from schema.address import Address
 from schema.audit import AuditQuery
-from schema.case import Case
-from schema.employer import NewHire, QuarterlyWage
-from schema.case import CaseQuery
+from schema.case import Case, CaseQuery
 from schema.directory import DirectoryQuery
 from schema.document import DocumentQuery
-from schema.employer import EmployerQuery
+from schema.employer import EmployerQuery, NewHire, QuarterlyWage
 from schema.errors import label_errors
+from schema.guard import apply_guards
 from schema.node import NodeQuery
 from schema.notice import NoticeQuery
-from schema.guard import apply_guards
 from schema.offset import OffsetCertification, OffsetQuery
 from schema.participant import CaseParticipant, MisidentifiedSsn, Participant, ParticipantQuery
 from schema.policy_extensions import AuditTrailWriter, IntrospectionPolicy

@@ -9,9 +9,9 @@ from typing import TYPE_CHECKING, Annotated
 import strawberry
 
 from datasources.fcr import CaseRecord
+from policy.relations import RecordFacts
 from resolvers import cases as resolve
 from resolvers.context import Context
-from policy.relations import RecordFacts
 from resolvers.ids import encode_global_id
 from schema.address import Contact
 from schema.directory import DirectoryEntry

@@ -9,9 +9,9 @@ from enum import Enum
 import strawberry
 
 from datasources.ndnh import EmployerRecord, NewHireRecord, QuarterlyWageRecord
+from policy.relations import EmployerFacts
 from resolvers import employers as resolve
 from resolvers.context import Context
-from policy.relations import EmployerFacts
 from resolvers.ids import encode_global_id
 from schema.address import Address, Contact
 from schema.relay import Connection, Node, build_connection

@@ -8,10 +8,10 @@ from enum import Enum
 import strawberry
 
 from datasources.offsets import OffsetCertificationRecord, TaxRefundOffsetRecord
+from policy.relations import CertificationFacts
 from resolvers import offsets as resolve
 from resolvers.cases import resolve_jurisdiction
 from resolvers.context import Context
-from policy.relations import CertificationFacts
 from resolvers.ids import encode_global_id
 from resolvers.participants import load_participant_by_ssn
 from schema.directory import DirectoryEntry

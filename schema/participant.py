@@ -9,10 +9,10 @@ from typing import TYPE_CHECKING, Annotated
 import strawberry
 
 from datasources.fcr import CaseRoleRecord, MisidentifiedSsnRecord, ParticipantRecord
+from policy.relations import AddressFacts, ParticipantFacts
 from resolvers import participants as resolve
 from resolvers.cases import load_case, resolve_jurisdiction
 from resolvers.context import Context
-from policy.relations import AddressFacts, ParticipantFacts
 from resolvers.ids import encode_global_id
 from schema.address import Address
 from schema.directory import DirectoryEntry
