@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import TypedDict
@@ -22,6 +23,8 @@ from datasources.sql_offsets import SqlOffsetSource
 from ide import build_ide_routes
 from policy.authentication import BearerAuthentication
 from policy.enforcer import PolicyDecider
+from policy.reloading import policy_reloading
+from policy.retention import purge_on_schedule
 from resolvers.context import Sources
 from resolvers.endpoint import BodySizeLimit, HubGraphQL
 from schema import build_schema
@@ -55,7 +58,9 @@ def create_app(settings: Settings | None = None) -> Starlette:
     sources = build_sources(settings, engines)
     decider = PolicyDecider()
     graphql = HubGraphQL(
-        build_schema(max_depth=settings.max_query_depth),
+        build_schema(
+            max_depth=settings.max_query_depth, hide_suggestions=not settings.is_development
+        ),
         sources=sources,
         settings=settings,
         decider=decider,
@@ -63,7 +68,12 @@ def create_app(settings: Settings | None = None) -> Starlette:
 
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[State]:
-        yield {"engines": engines, "sources": sources}
+        purging = asyncio.create_task(
+            purge_on_schedule(sources.audit, settings.audit_purge_interval_seconds)
+        )
+        async with policy_reloading(decider, watch=settings.is_development):
+            yield {"engines": engines, "sources": sources}
+        purging.cancel()
         await dispose_engines(engines)
 
     app = Starlette(

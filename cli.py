@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import os
 import sys
 from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
@@ -17,6 +18,8 @@ from datasources.engines import build_engines, dispose_engines
 from datasources.migrations import upgrade
 from datasources.models.fcr import ParticipantRow
 from datasources.sql_audit import SqlAuditTrail
+from policy.commands import policy_group
+from policy.retention import years_before
 from policy.tokens import ROLES, issue_token
 from settings import SQL_SOURCES, Settings, SettingsError, load_settings
 
@@ -37,15 +40,21 @@ def serve(host: str | None, port: int | None) -> None:
     import uvicorn
 
     settings = _settings()
-    uvicorn.run(
-        "app:create_app",
-        factory=True,
-        host=host or settings.host,
-        port=port or settings.port,
-        # access lines would carry query strings, and GET queries can carry PII
-        access_log=False,
-        log_level="info",
-    )
+    pid_file = settings.data_dir / "hub.pid"
+    pid_file.parent.mkdir(parents=True, exist_ok=True)
+    pid_file.write_text(f"{os.getpid()}\n")
+    try:
+        uvicorn.run(
+            "app:create_app",
+            factory=True,
+            host=host or settings.host,
+            port=port or settings.port,
+            # access lines would carry query strings, and GET queries can carry PII
+            access_log=False,
+            log_level="info",
+        )
+    finally:
+        pid_file.unlink(missing_ok=True)
 
 
 async def _migrate_all() -> None:
@@ -164,13 +173,6 @@ def audit_verify() -> None:
         sys.exit(1)
 
 
-def _years_before(moment: datetime, years: int) -> datetime:
-    try:
-        return moment.replace(year=moment.year - years)
-    except ValueError:  # 29 February
-        return moment.replace(year=moment.year - years, day=28)
-
-
 async def _verify_and_purge(trail: SqlAuditTrail, cutoff: datetime) -> int | None:
     if not _verified(await trail.verify()):
         return None
@@ -181,7 +183,7 @@ async def _verify_and_purge(trail: SqlAuditTrail, cutoff: datetime) -> int | Non
 @click.option("--years", type=click.IntRange(min=1), default=7, show_default=True)
 def audit_purge(years: int) -> None:
     """Delete events older than the retention period; a broken chain is kept as evidence."""
-    cutoff = _years_before(datetime.now(UTC), years)
+    cutoff = years_before(datetime.now(UTC), years)
     purged = asyncio.run(_on_audit_trail(lambda trail: _verify_and_purge(trail, cutoff)))
     if purged is None:
         click.echo("refusing to purge: the chain must verify first")
@@ -194,3 +196,6 @@ def audit_checkpoint() -> None:
     """Record the newest event's hash as a checkpoint."""
     asyncio.run(_on_audit_trail(lambda trail: trail.checkpoint()))
     click.echo("audit checkpoint recorded")
+
+
+main.add_command(policy_group)

@@ -39,6 +39,7 @@ class Settings:
     directory_file: Path | None = None
     max_body_bytes: int = 16 * 1024 * 1024
     max_query_depth: int = 12
+    audit_purge_interval_seconds: float = 24 * 3600
     extra: Mapping[str, str] = field(default_factory=dict)
 
     @property
@@ -100,4 +101,5 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
         directory_file=Path(directory_file) if directory_file else None,
         max_body_bytes=int(env.get("HUB_MAX_BODY_BYTES", str(16 * 1024 * 1024))),
         max_query_depth=int(env.get("HUB_MAX_QUERY_DEPTH", "12")),
+        audit_purge_interval_seconds=float(env.get("HUB_AUDIT_PURGE_INTERVAL", str(24 * 3600))),
     )

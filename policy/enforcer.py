@@ -12,6 +12,8 @@ import casbin
 from policy.vocabulary import Action, Outcome, Relation, Resource
 
 logger = logging.getLogger("hub.policy")
+# Casbin logs the whole model and policy at INFO on every load; our own line says enough.
+logging.getLogger("casbin").setLevel(logging.WARNING)
 
 POLICY_DIR = Path(__file__).resolve().parent
 MODEL_PATH = POLICY_DIR / "model.conf"

@@ -89,7 +89,8 @@ ITEM_RULES: dict[str, ItemRule] = {
     ),
 }
 
-# Fields that answer protected objects (ITEM_RULES), alone, in lists or in connections.
+# Fields that answer protected objects (ITEM_RULES), alone, in lists or in connections
+# (a connection field filters its edges, so `XEdge.node` needs no guard of its own).
 # tests/schema/test_guard.py fails when a field of the served schema answers such an
 # object and is missing here.
 ITEM_FIELDS: frozenset[str] = frozenset(
@@ -110,5 +111,8 @@ ITEM_FIELDS: frozenset[str] = frozenset(
         "OffsetCertification.participant",
         "NewHire.employer",
         "QuarterlyWage.employer",
+        "Document.case",
+        "TerminationNotice.employer",
+        "TerminationNotice.participant",
     }
 )

@@ -14,12 +14,12 @@ from schema.address import Address
 from schema.audit import AuditQuery
 from schema.case import Case, CaseQuery
 from schema.directory import DirectoryQuery
-from schema.document import DocumentQuery
+from schema.document import Document, DocumentQuery
 from schema.employer import EmployerQuery, NewHire, QuarterlyWage
 from schema.errors import label_errors
 from schema.guard import apply_guards
 from schema.node import NodeQuery
-from schema.notice import NoticeQuery
+from schema.notice import NoticeQuery, TerminationNotice
 from schema.offset import OffsetCertification, OffsetQuery
 from schema.participant import CaseParticipant, MisidentifiedSsn, Participant, ParticipantQuery
 from schema.policy_extensions import AuditTrailWriter, IntrospectionPolicy
@@ -54,18 +54,22 @@ GUARDED = apply_guards(
         NewHire,
         QuarterlyWage,
         Address,
+        Document,
+        TerminationNotice,
     ]
 )
 
 
 class HubSchema(strawberry.Schema):
+    hide_suggestions = False
+
     def process_errors(
         self, errors: list[GraphQLError], execution_context: ExecutionContext | None = None
     ) -> None:
-        label_errors(errors, execution_context)
+        label_errors(errors, execution_context, hide_suggestions=self.hide_suggestions)
 
 
-def build_schema(*, max_depth: int = 12) -> HubSchema:
+def build_schema(*, max_depth: int = 12, hide_suggestions: bool = False) -> HubSchema:
     """The schema with cached parsing and validation, depth limit and error codes."""
     extensions: list[Any] = [
         lambda: ParserCache(maxsize=512),
@@ -74,9 +78,11 @@ def build_schema(*, max_depth: int = 12) -> HubSchema:
         IntrospectionPolicy,
         AuditTrailWriter,
     ]
-    return HubSchema(
+    built = HubSchema(
         query=Query, extensions=extensions, config=StrawberryConfig(scalar_map=SCALAR_MAP)
     )
+    built.hide_suggestions = hide_suggestions
+    return built
 
 
 schema = build_schema()

@@ -6,10 +6,10 @@ from datetime import datetime
 
 import strawberry
 
-from resolvers.paging import empty_page, page_request
+from datasources.audit import AuditEventRecord
+from resolvers.audit import LIST_NAME, resolve_audit_events
+from resolvers.context import Context
 from schema.relay import Connection, build_connection
-
-LIST_NAME = "AuditEvent"
 
 
 @strawberry.type
@@ -24,17 +24,36 @@ class AuditEvent:
     record_id: str | None
     purpose: str | None
 
+    @classmethod
+    def from_record(cls, record: AuditEventRecord) -> AuditEvent:
+        return cls(
+            at=record.at,
+            subject=record.subject,
+            role=record.role,
+            jurisdiction=record.jurisdiction,
+            operation=record.operation,
+            action=record.action,
+            resource=record.resource,
+            record_id=record.record_id,
+            purpose=record.purpose,
+        )
+
 
 @strawberry.type
 class AuditQuery:
-    @strawberry.field(description="Audit events, oldest first. The audit trail is not kept yet.")
-    def audit_events(
+    @strawberry.field(description="Audit events, oldest first (auditor only).")
+    async def audit_events(
         self,
+        info: strawberry.Info[Context, None],
         subject: str | None = None,
         resource: str | None = None,
         since: datetime | None = None,
         first: int | None = 50,
         after: str | None = None,
     ) -> Connection[AuditEvent]:
-        page_request(first, after, LIST_NAME, default=50)
-        return build_connection(empty_page(), LIST_NAME, [])
+        page = await resolve_audit_events(
+            info, subject=subject, resource=resource, since=since, first=first, after=after
+        )
+        return build_connection(
+            page, LIST_NAME, [AuditEvent.from_record(item) for item in page.items]
+        )

@@ -8,6 +8,7 @@ that one place labels and masks them all.
 from __future__ import annotations
 
 import logging
+import re
 
 from graphql import GraphQLError
 from strawberry.types.execution import ExecutionContext
@@ -17,6 +18,7 @@ from resolvers.errors import HubError
 logger = logging.getLogger("hub.graphql")
 
 INTERNAL_MESSAGE = "Internal server error."
+_SUGGESTION = re.compile(r" Did you mean .*\?$")
 
 
 def _code_of(error: GraphQLError, parsed: bool) -> str:
@@ -46,12 +48,23 @@ def _mask(error: GraphQLError, operation: str | None) -> None:
     error.original_error = None
 
 
-def label_errors(errors: list[GraphQLError], execution_context: ExecutionContext | None) -> None:
-    """Give each error its contract code; mask and log the unexpected ones."""
+def label_errors(
+    errors: list[GraphQLError],
+    execution_context: ExecutionContext | None,
+    *,
+    hide_suggestions: bool = False,
+) -> None:
+    """Give each error its contract code; mask and log the unexpected ones.
+
+    With `hide_suggestions`, validation errors do not suggest field or type names
+    ("Did you mean ...?"): production answers give no map of the schema.
+    """
     parsed = execution_context is not None and execution_context.graphql_document is not None
     operation = execution_context.operation_name if execution_context else None
     for error in errors:
         code = (error.extensions or {}).get("code") or _code_of(error, parsed)
         if code == "INTERNAL_SERVER_ERROR" and not isinstance(error.original_error, HubError):
             _mask(error, operation)
+        elif hide_suggestions and code == "GRAPHQL_VALIDATION_FAILED":
+            error.message = _SUGGESTION.sub("", error.message)
         error.extensions = {**(error.extensions or {}), "code": code}

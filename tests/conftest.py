@@ -141,3 +141,10 @@ async def http(live_hub: str) -> AsyncIterator[httpx.AsyncClient]:
 
 def pytest_report_header() -> list[str]:
     return [f"hub test backends: {', '.join(BACKENDS)}; PID {os.getpid()}"]
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Keep every log line of the session, for tests/test_zz_log_scan.py to scan."""
+    from tests.log_capture import install
+
+    install()

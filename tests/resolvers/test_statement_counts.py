@@ -67,7 +67,7 @@ async def _count(client: httpx.AsyncClient, hub: Hub, first: int) -> tuple[int, 
     assert len(body["data"]["cases"]["edges"]) == first
     selects = [s for s in reads if s.lstrip().upper().startswith("SELECT")]
     assert len(selects) == len(reads)
-    return len(selects), [s.split()[0].upper() for s in audit]
+    return len(selects), [" ".join(s.split()[:3]).upper() for s in audit]
 
 
 async def test_statement_count_does_not_grow_with_page_size(client: httpx.AsyncClient, hub: Hub):
@@ -78,6 +78,7 @@ async def test_statement_count_does_not_grow_with_page_size(client: httpx.AsyncC
     # on the cases, participants, the jurisdictions holding their cases (for
     # policy), their roles, their cases, new hires, employers, certifications
     assert small == large == 10
-    # and the audit trail gets one batched insert either way
-    assert small_audit == large_audit
-    assert small_audit.count("INSERT") == 1
+    # and the audit trail gets one batched insert of events either way (a
+    # checkpoint may join it when the chain crosses a multiple of 1000)
+    assert small_audit.count("INSERT INTO AUDIT_EVENTS") == 1
+    assert large_audit.count("INSERT INTO AUDIT_EVENTS") == 1
