@@ -199,3 +199,6 @@ def audit_checkpoint() -> None:
 
 
 main.add_command(policy_group)
+from datasources.state_sim.command import state_sim  # noqa: E402
+
+main.add_command(state_sim)

@@ -7,7 +7,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
-SQL_SOURCES = ("fcr", "ndnh", "offsets", "audit")
+SQL_SOURCES = ("fcr", "ndnh", "offsets", "audit", "documents")
 # A published key, accepted only when HUB_ENV=development.
 DEVELOPMENT_TOKEN_SECRET = (
     "development-only-token-secret-of-the-child-support-hub-never-for-production"
@@ -29,6 +29,17 @@ class TokenSettings:
 
 
 @dataclass(frozen=True)
+class S3Settings:
+    """Where document contents live when they are kept in S3 (or an S3-compatible store)."""
+
+    endpoint: str
+    bucket: str
+    region: str
+    access_key: str
+    secret_key: str = field(repr=False)
+
+
+@dataclass(frozen=True)
 class Settings:
     env: str
     host: str
@@ -41,10 +52,28 @@ class Settings:
     max_query_depth: int = 12
     audit_purge_interval_seconds: float = 24 * 3600
     extra: Mapping[str, str] = field(default_factory=dict)
+    blob_dir: Path | None = None
+    """Where document contents are kept on disk; None: `<data_dir>/blobs`."""
+    blob_s3: S3Settings | None = None
+    """Keep document contents in S3 instead of `blob_dir`."""
+    download_url_ttl_seconds: int = 300
+    state_systems_url: str = "http://127.0.0.1:8100"
+    """The shared base URL of the states' case systems (QUICK); the simulator by default."""
+    state_system_urls: Mapping[str, str] = field(default_factory=dict)
+    """Base URLs of single jurisdictions' case systems, overriding `state_systems_url`."""
+    state_system_timeout: float = 2.0
 
     @property
     def is_development(self) -> bool:
         return self.env == "development"
+
+    @property
+    def blob_root(self) -> Path:
+        return self.blob_dir or self.data_dir / "blobs"
+
+    def state_system_url(self, code: str) -> str:
+        """The base URL of jurisdiction `code`'s case system: its override or the shared one."""
+        return self.state_system_urls.get(code) or self.state_systems_url
 
 
 def _sqlite_url(data_dir: Path, source: str) -> str:
@@ -59,6 +88,34 @@ def normalize_database_url(url: str) -> str:
     if url.startswith("sqlite:///"):
         return "sqlite+aiosqlite:///" + url[len("sqlite:///") :]
     return url
+
+
+def _s3_settings(env: Mapping[str, str]) -> S3Settings | None:
+    """S3 blob storage, chosen when HUB_BLOB_S3_ENDPOINT is set."""
+    endpoint = env.get("HUB_BLOB_S3_ENDPOINT", "")
+    if not endpoint:
+        return None
+    names = ("BUCKET", "ACCESS_KEY", "SECRET_KEY")
+    missing = [f"HUB_BLOB_S3_{name}" for name in names if not env.get(f"HUB_BLOB_S3_{name}")]
+    if missing:
+        raise SettingsError(f"HUB_BLOB_S3_ENDPOINT needs {', '.join(missing)}")
+    return S3Settings(
+        endpoint=endpoint.rstrip("/"),
+        bucket=env["HUB_BLOB_S3_BUCKET"],
+        region=env.get("HUB_BLOB_S3_REGION") or "us-east-1",
+        access_key=env["HUB_BLOB_S3_ACCESS_KEY"],
+        secret_key=env["HUB_BLOB_S3_SECRET_KEY"],
+    )
+
+
+def _state_system_urls(env: Mapping[str, str]) -> dict[str, str]:
+    """Overrides per jurisdiction code, from HUB_STATE_SYSTEM_URL_<CODE> (e.g. _36, _T0001)."""
+    prefix = "HUB_STATE_SYSTEM_URL_"
+    return {
+        name[len(prefix) :]: url
+        for name, url in env.items()
+        if name.startswith(prefix) and len(name) > len(prefix) and url
+    }
 
 
 def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
@@ -102,4 +159,10 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
         max_body_bytes=int(env.get("HUB_MAX_BODY_BYTES", str(16 * 1024 * 1024))),
         max_query_depth=int(env.get("HUB_MAX_QUERY_DEPTH", "12")),
         audit_purge_interval_seconds=float(env.get("HUB_AUDIT_PURGE_INTERVAL", str(24 * 3600))),
+        blob_dir=Path(env["HUB_BLOB_DIR"]).resolve() if env.get("HUB_BLOB_DIR") else None,
+        blob_s3=_s3_settings(env),
+        download_url_ttl_seconds=int(env.get("HUB_DOWNLOAD_URL_TTL", "300")),
+        state_systems_url=env.get("HUB_STATE_SYSTEMS_URL") or "http://127.0.0.1:8100",
+        state_system_urls=_state_system_urls(env),
+        state_system_timeout=float(env.get("HUB_STATE_SYSTEM_TIMEOUT", "2.0")),
     )

@@ -122,3 +122,13 @@ class FcrSource(Protocol):
     async def list_cases(self, where: CaseFilter, page: PageRequest) -> Page[CaseRecord]:
         """Cases matching every set filter, in id order."""
         ...
+
+    async def add_misidentified_ssn(
+        self, *, participant_id: int, ssn: str, reported_by: str, reported_on: date
+    ) -> MisidentifiedSsnRecord | None:
+        """Record a misidentified SSN; None when that participant already has it reported."""
+        ...
+
+    async def remove_misidentified_ssn(self, entry_id: int) -> bool:
+        """Delete one report; False when it was already gone."""
+        ...

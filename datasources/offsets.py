@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -23,6 +23,7 @@ class OffsetCertificationRecord:
     arrears_amount: Decimal
     certified_on: date
     passport_status: str
+    version: int = 1
 
     @property
     def passport_denial_eligible(self) -> bool:
@@ -43,6 +44,19 @@ class TaxRefundOffsetRecord:
     amount: Decimal
     offset_on: date
     joint_return: bool
+
+
+@dataclass(frozen=True)
+class CertificationChange:
+    """The new values of a certification's changeable fields."""
+
+    arrears_amount: Decimal
+    case_type: str
+    passport_status: str
+
+
+class ConcurrentUpdate(RuntimeError):
+    """The certification kept changing under the update; nothing was written."""
 
 
 @dataclass(frozen=True)
@@ -81,4 +95,17 @@ class OffsetSource(Protocol):
         self, where: CertificationFilter, page: PageRequest
     ) -> Page[OffsetCertificationRecord]:
         """Certifications matching every set filter, in id order."""
+        ...
+
+    async def update_certification(
+        self,
+        certification_id: int,
+        change: Callable[[OffsetCertificationRecord], CertificationChange],
+    ) -> OffsetCertificationRecord | None:
+        """Apply `change` to the current row in one transaction; None when there is no such row.
+
+        `change` sees the row as it is inside the transaction and may raise to abandon the
+        update (nothing is written). Concurrent updates never overwrite each other: each
+        applies to the row the other left, or `ConcurrentUpdate` is raised.
+        """
         ...

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import date
 from typing import Any
 
-from sqlalchemy import Row, func, select
+from sqlalchemy import Row, delete, func, insert, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from datasources.addresses import AddressRecord
@@ -161,3 +163,34 @@ class SqlFcrSource:
             stmt = stmt.where(_C.id.in_(on_case))
         async with self._engine.connect() as conn:
             return await fetch_page(conn, stmt, _C.id, page, _case)
+
+    async def add_misidentified_ssn(
+        self, *, participant_id: int, ssn: str, reported_by: str, reported_on: date
+    ) -> MisidentifiedSsnRecord | None:
+        stmt = (
+            insert(MisidentifiedSsnRow)
+            .values(
+                participant_id=participant_id,
+                ssn=ssn,
+                reported_by=reported_by,
+                reported_on=reported_on,
+            )
+            .returning(_M.id)
+        )
+        try:
+            async with self._engine.begin() as conn:
+                entry_id = await conn.scalar(stmt)
+        except IntegrityError:
+            return None
+        return MisidentifiedSsnRecord(
+            id=int(entry_id or 0),
+            participant_id=participant_id,
+            ssn=ssn,
+            reported_by=reported_by,
+            reported_on=reported_on,
+        )
+
+    async def remove_misidentified_ssn(self, entry_id: int) -> bool:
+        async with self._engine.begin() as conn:
+            result = await conn.execute(delete(MisidentifiedSsnRow).where(_M.id == entry_id))
+        return bool(result.rowcount)

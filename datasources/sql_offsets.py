@@ -2,22 +2,27 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import asyncio
+from collections.abc import Callable, Sequence
 from typing import Any
 
-from sqlalchemy import Row, select
-from sqlalchemy.ext.asyncio import AsyncEngine
+from sqlalchemy import Row, select, update
+from sqlalchemy.exc import OperationalError
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from datasources.keyset import align_many, align_one, fetch_page
 from datasources.models.offsets import OffsetCertificationRow, TaxRefundOffsetRow
 from datasources.offsets import (
+    CertificationChange,
     CertificationFilter,
+    ConcurrentUpdate,
     OffsetCertificationRecord,
     TaxRefundOffsetRecord,
 )
 from datasources.pages import Page, PageRequest
 
 _O = OffsetCertificationRow.__table__.c
+UPDATE_ATTEMPTS = 5
 _T = TaxRefundOffsetRow.__table__.c
 
 
@@ -71,3 +76,48 @@ class SqlOffsetSource:
             stmt = stmt.where(_O.passport_status == where.passport_status)
         async with self._engine.connect() as conn:
             return await fetch_page(conn, stmt, _O.id, page, _certification)
+
+    async def update_certification(
+        self,
+        certification_id: int,
+        change: Callable[[OffsetCertificationRecord], CertificationChange],
+    ) -> OffsetCertificationRecord | None:
+        for attempt in range(UPDATE_ATTEMPTS):
+            try:
+                async with self._engine.begin() as conn:
+                    current = await self._locked(conn, certification_id)
+                    if current is None:
+                        return None
+                    if await self._write(conn, current, change(current)):
+                        return await self._locked(conn, certification_id)
+            except OperationalError as error:
+                # SQLite refuses to upgrade a snapshot another writer has overtaken
+                if "locked" not in str(error.orig):
+                    raise
+            await asyncio.sleep(0.01 * (attempt + 1))
+        raise ConcurrentUpdate("the certification kept changing; try again")
+
+    async def _locked(
+        self, conn: AsyncConnection, certification_id: int
+    ) -> OffsetCertificationRecord | None:
+        stmt = select(OffsetCertificationRow.__table__).where(_O.id == certification_id)
+        if conn.dialect.name != "sqlite":
+            stmt = stmt.with_for_update()
+        row = (await conn.execute(stmt)).first()
+        return _certification(row) if row is not None else None
+
+    async def _write(
+        self, conn: AsyncConnection, current: OffsetCertificationRecord, wanted: CertificationChange
+    ) -> bool:
+        # the version guard makes a write that raced another one apply to nothing
+        result = await conn.execute(
+            update(OffsetCertificationRow)
+            .where(_O.id == current.id, _O.version == current.version)
+            .values(
+                arrears_amount=wanted.arrears_amount,
+                case_type=wanted.case_type,
+                passport_status=wanted.passport_status,
+                version=current.version + 1,
+            )
+        )
+        return result.rowcount == 1

@@ -114,5 +114,6 @@ ITEM_FIELDS: frozenset[str] = frozenset(
         "Document.case",
         "TerminationNotice.employer",
         "TerminationNotice.participant",
+        "OffsetCertificationPayload.offsetCertification",
     }
 )

@@ -33,6 +33,8 @@ class Resource(StrEnum):
     """Offset certifications."""
     TAX_REFUND_OFFSET = "TaxRefundOffset"
     """Tax refund offsets: Federal Tax Information."""
+    MISIDENTIFIED_SSN = "MisidentifiedSsn"
+    """Reports of SSNs wrongly assigned to a participant (written by caseworkers)."""
     AUDIT_EVENT = "AuditEvent"
     """The audit trail."""
     INTROSPECTION = "Introspection"

@@ -20,8 +20,19 @@ from schema.errors import label_errors
 from schema.guard import apply_guards
 from schema.node import NodeQuery
 from schema.notice import NoticeQuery, TerminationNotice
-from schema.offset import OffsetCertification, OffsetQuery
-from schema.participant import CaseParticipant, MisidentifiedSsn, Participant, ParticipantQuery
+from schema.offset import (
+    OffsetCertification,
+    OffsetCertificationPayload,
+    OffsetMutation,
+    OffsetQuery,
+)
+from schema.participant import (
+    CaseParticipant,
+    MisidentifiedSsn,
+    MisidentifiedSsnMutation,
+    Participant,
+    ParticipantQuery,
+)
 from schema.policy_extensions import AuditTrailWriter, IntrospectionPolicy
 from schema.scalars import SCALAR_MAP
 from schema.viewer import ViewerQuery
@@ -43,6 +54,11 @@ class Query(
     pass
 
 
+@strawberry.type(description="Changes, each answered with a payload and its user errors.")
+class Mutation(MisidentifiedSsnMutation, OffsetMutation):
+    pass
+
+
 GUARDED = apply_guards(
     [
         Query,
@@ -56,6 +72,7 @@ GUARDED = apply_guards(
         Address,
         Document,
         TerminationNotice,
+        OffsetCertificationPayload,
     ]
 )
 
@@ -79,7 +96,10 @@ def build_schema(*, max_depth: int = 12, hide_suggestions: bool = False) -> HubS
         AuditTrailWriter,
     ]
     built = HubSchema(
-        query=Query, extensions=extensions, config=StrawberryConfig(scalar_map=SCALAR_MAP)
+        query=Query,
+        mutation=Mutation,
+        extensions=extensions,
+        config=StrawberryConfig(scalar_map=SCALAR_MAP),
     )
     built.hide_suggestions = hide_suggestions
     return built

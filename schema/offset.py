@@ -13,8 +13,10 @@ from resolvers import offsets as resolve
 from resolvers.cases import resolve_jurisdiction
 from resolvers.context import Context
 from resolvers.ids import encode_global_id
+from resolvers.offset_writes import CertificationResult, release_passport, update_certification
 from resolvers.participants import load_participant_by_ssn
 from schema.directory import DirectoryEntry
+from schema.mutations import UserError, user_errors
 from schema.participant import Participant, build_participant
 from schema.relay import Connection, Node, build_connection
 from schema.scalars import Money
@@ -118,3 +120,51 @@ class OffsetQuery:
         return build_connection(
             page, resolve.LIST_NAME, [OffsetCertification.from_record(item) for item in page.items]
         )
+
+
+@strawberry.input
+class UpdateOffsetCertificationInput:
+    id: strawberry.ID
+    arrears_amount: Money | None = None
+    case_type: OffsetCaseType | None = None
+
+
+@strawberry.type
+class OffsetCertificationPayload:
+    offset_certification: OffsetCertification | None
+    user_errors: list[UserError]
+
+
+def _payload(result: CertificationResult) -> OffsetCertificationPayload:
+    record = result.record
+    return OffsetCertificationPayload(
+        offset_certification=OffsetCertification.from_record(record) if record else None,
+        user_errors=user_errors(result.problems),
+    )
+
+
+@strawberry.type
+class OffsetMutation:
+    @strawberry.mutation(
+        description="Change arrears or case type, as the submitting state. A passport is "
+        "never released because arrears fell: release it with releasePassport."
+    )
+    async def update_offset_certification(
+        self, info: Info, input: UpdateOffsetCertificationInput
+    ) -> OffsetCertificationPayload:
+        result = await update_certification(
+            info,
+            input.id,
+            input.arrears_amount,
+            input.case_type.value if input.case_type else None,
+        )
+        return _payload(result)
+
+    @strawberry.mutation(
+        description="Release a denied passport, as the submitting state "
+        "(emergency: EMERGENCY_RELEASED, else RELEASED)."
+    )
+    async def release_passport(
+        self, info: Info, id: strawberry.ID, emergency: bool | None = False
+    ) -> OffsetCertificationPayload:
+        return _payload(await release_passport(info, id, emergency=bool(emergency)))

@@ -14,9 +14,15 @@ from resolvers import participants as resolve
 from resolvers.cases import load_case, resolve_jurisdiction
 from resolvers.context import Context
 from resolvers.ids import encode_global_id
+from resolvers.misidentified import (
+    MisidentifiedResult,
+    add_misidentified_ssn,
+    remove_misidentified_ssn,
+)
 from schema.address import Address
 from schema.directory import DirectoryEntry
 from schema.employer import NewHire, QuarterlyWage
+from schema.mutations import UserError, user_errors
 from schema.relay import Connection, Node, build_connection
 
 if TYPE_CHECKING:
@@ -205,3 +211,46 @@ class ParticipantQuery:
         page = await resolve.resolve_participants(info, where=where, first=first, after=after)
         participants = await build_participants(info, list(page.items))
         return build_connection(page, resolve.LIST_NAME, participants)
+
+
+@strawberry.input
+class MisidentifiedSsnInput:
+    participant_id: strawberry.ID
+    ssn: str
+
+
+@strawberry.type
+class MisidentifiedSsnPayload:
+    misidentified_ssn: MisidentifiedSsn | None
+    user_errors: list[UserError]
+
+
+async def _payload(info: Info, result: MisidentifiedResult) -> MisidentifiedSsnPayload:
+    if result.record is None or result.participant is None:
+        return MisidentifiedSsnPayload(
+            misidentified_ssn=None, user_errors=user_errors(result.problems)
+        )
+    participant = await build_participant(info, result.participant)
+    return MisidentifiedSsnPayload(
+        misidentified_ssn=MisidentifiedSsn.from_record(result.record, participant.facts),
+        user_errors=[],
+    )
+
+
+@strawberry.type
+class MisidentifiedSsnMutation:
+    @strawberry.mutation(
+        description="Report an SSN wrongly assigned to an own participant (NNN-NN-NNNN)."
+    )
+    async def add_misidentified_ssn(
+        self, info: Info, input: MisidentifiedSsnInput
+    ) -> MisidentifiedSsnPayload:
+        result = await add_misidentified_ssn(info, input.participant_id, input.ssn)
+        return await _payload(info, result)
+
+    @strawberry.mutation(description="Withdraw a report your jurisdiction made.")
+    async def remove_misidentified_ssn(
+        self, info: Info, input: MisidentifiedSsnInput
+    ) -> MisidentifiedSsnPayload:
+        result = await remove_misidentified_ssn(info, input.participant_id, input.ssn)
+        return await _payload(info, result)

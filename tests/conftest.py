@@ -9,6 +9,7 @@ import threading
 import time
 import uuid
 from collections.abc import AsyncIterator, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, replace
 
 import httpx
@@ -55,15 +56,17 @@ def _base_settings(tmp: str) -> Settings:
     return load_settings({"HUB_DATA_DIR": tmp, "HUB_ENV": "development"})
 
 
-@pytest.fixture(scope="session")
-def sqlite_hub(tmp_path_factory: pytest.TempPathFactory) -> Hub:
+@contextmanager
+def seeded_sqlite_hub(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Hub]:
+    """Migrated, seeded SQLite sources in a fresh folder."""
     settings = _base_settings(str(tmp_path_factory.mktemp("sqlite-hub")))
     asyncio.run(_prepare(dict(settings.database_urls)))
-    return Hub("sqlite", settings)
+    yield Hub("sqlite", settings)
 
 
-@pytest.fixture(scope="session")
-def postgres_hub(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Hub]:
+@contextmanager
+def seeded_postgres_hub(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Hub]:
+    """Migrated, seeded sources in fresh PostgreSQL databases, dropped afterwards."""
     server = postgres_server_url()
     suffix = uuid.uuid4().hex[:8]
     names = {source: f"hub_test_{source}_{suffix}" for source in SQL_SOURCES}
@@ -71,16 +74,43 @@ def postgres_hub(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Hub]:
     async def create() -> dict[str, str]:
         return {s: await create_database(server, name) for s, name in names.items()}
 
-    urls = asyncio.run(create())
-    asyncio.run(_prepare(urls))
-    settings = replace(_base_settings(str(tmp_path_factory.mktemp("pg-hub"))), database_urls=urls)
-    yield Hub("postgres", settings)
-
     async def drop() -> None:
         for name in names.values():
             await drop_database(server, name)
 
-    asyncio.run(drop())
+    urls = asyncio.run(create())
+    try:
+        asyncio.run(_prepare(urls))
+        settings = replace(
+            _base_settings(str(tmp_path_factory.mktemp("pg-hub"))), database_urls=urls
+        )
+        yield Hub("postgres", settings)
+    finally:
+        asyncio.run(drop())
+
+
+SEEDED = {"sqlite": seeded_sqlite_hub, "postgres": seeded_postgres_hub}
+
+
+@pytest.fixture(scope="session")
+def sqlite_hub(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Hub]:
+    with seeded_sqlite_hub(tmp_path_factory) as hub:
+        yield hub
+
+
+@pytest.fixture(scope="session")
+def postgres_hub(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Hub]:
+    with seeded_postgres_hub(tmp_path_factory) as hub:
+        yield hub
+
+
+@pytest.fixture(scope="module", params=BACKENDS)
+def fresh_hub(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[Hub]:
+    """A hub of its own for one test module, for tests that change data."""
+    with SEEDED[request.param](tmp_path_factory) as hub:
+        yield hub
 
 
 @pytest.fixture(scope="session", params=BACKENDS)
@@ -112,13 +142,11 @@ class _Server(uvicorn.Server):
         pass
 
 
-@pytest.fixture(scope="session")
-def live_hub(hub: Hub) -> Iterator[str]:
+@contextmanager
+def serving(settings: Settings) -> Iterator[str]:
     """A real uvicorn server of the hub on a loopback port; yields its base URL."""
     port = _free_port()
-    config = uvicorn.Config(
-        create_app(hub.settings), host="127.0.0.1", port=port, log_level="warning"
-    )
+    config = uvicorn.Config(create_app(settings), host="127.0.0.1", port=port, log_level="warning")
     server = _Server(config)
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
@@ -127,9 +155,18 @@ def live_hub(hub: Hub) -> Iterator[str]:
         if time.monotonic() > deadline or not thread.is_alive():
             raise RuntimeError("the hub did not start")
         time.sleep(0.05)
-    yield f"http://127.0.0.1:{port}"
-    server.should_exit = True
-    thread.join(10)
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        server.should_exit = True
+        thread.join(10)
+
+
+@pytest.fixture(scope="session")
+def live_hub(hub: Hub) -> Iterator[str]:
+    """The shared seeded hub, served over real HTTP."""
+    with serving(hub.settings) as url:
+        yield url
 
 
 @pytest.fixture

@@ -74,6 +74,9 @@ class AddressRow(FcrBase):
 
 class MisidentifiedSsnRow(FcrBase):
     __tablename__ = "misidentified_ssns"
+    __table_args__ = (
+        Index("uq_misidentified_participant_ssn", "participant_id", "ssn", unique=True),
+    )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     participant_id: Mapped[int] = mapped_column(ForeignKey("participants.id"), index=True)

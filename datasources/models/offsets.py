@@ -26,6 +26,7 @@ class OffsetCertificationRow(OffsetsBase):
     arrears_amount: Mapped[Decimal] = mapped_column(Numeric(12, 2))
     certified_on: Mapped[date] = mapped_column(Date)
     passport_status: Mapped[str] = mapped_column(String(20), index=True)
+    version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
 
 
 class TaxRefundOffsetRow(OffsetsBase):

@@ -1,0 +1,90 @@
+"""`python -m bench`: seed throw-away sources, serve the hub on loopback, measure, report."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import time
+from collections.abc import Iterator, Sequence
+from contextlib import AbstractContextManager
+
+import httpx
+
+from bench.databases import PreparedHub, postgres_hub, sqlite_hub
+from bench.graphql_client import GraphQLClient
+from bench.parsing import measure_parsing
+from bench.report import Results, machine_info, publish, render
+from bench.scenarios import measure_case_list, measure_case_view, measure_viewer
+from bench.server import LiveHub, live_hub
+from bench.statements import measure_statements
+
+DEFAULT_PARTICIPANTS = 3000
+README_SEED_FIGURE = "1,000,000 participants seeded on SQLite in about 200 s"
+
+
+def parse_arguments(argv: Sequence[str] | None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__)
+    parser.add_argument(
+        "--participants",
+        type=int,
+        default=DEFAULT_PARTICIPANTS,
+        help=f"participants to seed (default {DEFAULT_PARTICIPANTS})",
+    )
+    parser.add_argument(
+        "--postgres",
+        metavar="URL",
+        help="also measure on fresh databases created on this PostgreSQL server",
+    )
+    return parser.parse_args(argv)
+
+
+def backends(args: argparse.Namespace) -> Iterator[AbstractContextManager[PreparedHub]]:
+    yield sqlite_hub(args.participants)
+    if args.postgres:
+        yield postgres_hub(args.postgres, args.participants)
+
+
+def record_seeding(results: Results, hub: PreparedHub) -> None:
+    rate = hub.participants / hub.seed_seconds if hub.seed_seconds else 0.0
+    results.add("f", "migrate all sources, s", f"{hub.migrate_seconds:.2f}")
+    results.add("f", f"seed {hub.participants:,} participants, s", f"{hub.seed_seconds:.2f}")
+    results.add("f", "seed rate, participants/s", f"{rate:,.0f}")
+
+
+async def measure_live(live: LiveHub, hub: PreparedHub, results: Results) -> None:
+    """(a), (b), (c) and (e) over real HTTP, one keep-alive client."""
+    async with httpx.AsyncClient(base_url=live.base_url, timeout=30) as http:
+        client = GraphQLClient(http, hub.settings.token)
+        await measure_viewer(client, results)
+        await measure_case_list(client, results)
+        await measure_case_view(client, results)
+        await measure_statements(client, live.app.state.engines, results)
+    codes = ", ".join(f"{code} x{n}" for code, n in sorted(client.error_codes.items()))
+    results.note(f"{hub.backend}: error codes in answers (field-level policy): {codes or 'none'}")
+
+
+def run_backend(hub: PreparedHub, results: Results) -> None:
+    results.use(hub.backend)
+    record_seeding(results, hub)
+    with live_hub(hub.settings) as live:
+        asyncio.run(measure_live(live, hub, results))
+    asyncio.run(measure_parsing(hub.settings, results))
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = parse_arguments(argv)
+    started = time.perf_counter()
+    results = Results()
+    for prepared in backends(args):
+        with prepared as hub:
+            run_backend(hub, results)
+    results.note(f"README reference (f): {README_SEED_FIGURE}")
+    header = machine_info()
+    header.append(f"participants seeded: {args.participants:,}; production settings")
+    header.append(f"total run: {time.perf_counter() - started:.0f} s")
+    publish(render(results, header))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,119 @@
+"""Reporting and withdrawing misidentified SSNs (FCR Misidentified Participant list)."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from strawberry import Info
+
+from datasources.fcr import MisidentifiedSsnRecord, ParticipantRecord
+from policy.relations import ParticipantFacts, participant_relation
+from policy.vocabulary import Action, Outcome, Resource
+from resolvers.context import Context
+from resolvers.errors import BadUserInput
+from resolvers.ids import decode_int_id, encode_global_id
+from resolvers.writes import InputProblem, audit_write
+
+SSN_FORMAT = re.compile(r"^\d{3}-\d{2}-\d{4}$")
+RESOURCE = "MisidentifiedSsn"
+
+
+@dataclass(frozen=True)
+class MisidentifiedResult:
+    record: MisidentifiedSsnRecord | None
+    participant: ParticipantRecord | None
+    problems: list[InputProblem]
+
+
+def _refused(info: Info[Context, None], problems: list[InputProblem]) -> MisidentifiedResult:
+    audit_write(info, resource=RESOURCE, record_id=None, refused=True)
+    return MisidentifiedResult(None, None, problems)
+
+
+def _check_input(participant_id: str, ssn: str) -> tuple[int | None, list[InputProblem]]:
+    problems = []
+    key = None
+    try:
+        key = decode_int_id(participant_id, "Participant")
+    except BadUserInput:
+        problems.append(InputProblem(("input", "participantId"), "not a participant id"))
+    if not SSN_FORMAT.match(ssn):
+        problems.append(InputProblem(("input", "ssn"), "SSN must be well-formed NNN-NN-NNNN"))
+    return key, problems
+
+
+async def _own_participant(
+    info: Info[Context, None], key: int
+) -> tuple[ParticipantRecord | None, list[InputProblem]]:
+    context = info.context
+    participant = await context.loaders.participant_by_id.load(key)
+    if participant is None:
+        return None, [InputProblem(("input", "participantId"), "no such participant", "NOT_FOUND")]
+    jurisdictions = await context.loaders.jurisdictions_by_participant_id.load(key)
+    facts = ParticipantFacts(encode_global_id("Participant", key), jurisdictions, False)
+    viewer = context.viewer
+    decision = context.decider.decide(
+        viewer.role,
+        viewer.fti,
+        participant_relation(facts, viewer),
+        Resource.MISIDENTIFIED_SSN,
+        Action.WRITE,
+    )
+    if decision.outcome is not Outcome.ALLOW:
+        problem = InputProblem(
+            ("input", "participantId"),
+            "only a caseworker of a jurisdiction holding the participant's case may do this",
+            decision.code or "FORBIDDEN",
+        )
+        return None, [problem]
+    return participant, []
+
+
+async def add_misidentified_ssn(
+    info: Info[Context, None], participant_id: str, ssn: str
+) -> MisidentifiedResult:
+    key, problems = _check_input(participant_id, ssn)
+    if key is None or problems:
+        return _refused(info, problems)
+    participant, problems = await _own_participant(info, key)
+    if participant is None:
+        return _refused(info, problems)
+    record = await info.context.sources.fcr.add_misidentified_ssn(
+        participant_id=key,
+        ssn=ssn,
+        reported_by=info.context.viewer.jurisdiction or "",
+        reported_on=datetime.now(UTC).date(),
+    )
+    if record is None:
+        duplicate = InputProblem(
+            ("input", "ssn"), "this SSN is already reported for the participant"
+        )
+        return _refused(info, [duplicate])
+    audit_write(info, resource=RESOURCE, record_id=participant_id, refused=False)
+    return MisidentifiedResult(record, participant, [])
+
+
+async def remove_misidentified_ssn(
+    info: Info[Context, None], participant_id: str, ssn: str
+) -> MisidentifiedResult:
+    key, problems = _check_input(participant_id, ssn)
+    if key is None or problems:
+        return _refused(info, problems)
+    participant, problems = await _own_participant(info, key)
+    if participant is None:
+        return _refused(info, problems)
+    reports = await info.context.loaders.misidentified_ssns_by_participant_id.load(key)
+    entry = next((r for r in reports if r.ssn == ssn), None)
+    if entry is None:
+        return _refused(info, [InputProblem(("input", "ssn"), "no such report", "NOT_FOUND")])
+    if entry.reported_by != info.context.viewer.jurisdiction:
+        problem = InputProblem(
+            ("input", "ssn"), "only the jurisdiction that reported it may withdraw it", "FORBIDDEN"
+        )
+        return _refused(info, [problem])
+    if not await info.context.sources.fcr.remove_misidentified_ssn(entry.id):
+        return _refused(info, [InputProblem(("input", "ssn"), "no such report", "NOT_FOUND")])
+    audit_write(info, resource=RESOURCE, record_id=participant_id, refused=False)
+    return MisidentifiedResult(entry, participant, [])

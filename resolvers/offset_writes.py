@@ -1,0 +1,119 @@
+"""Changing offset certifications and releasing passports, as the submitting state."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from decimal import Decimal
+
+from strawberry import Info
+
+from datasources.offsets import (
+    CertificationChange,
+    ConcurrentUpdate,
+    OffsetCertificationRecord,
+)
+from policy.relations import CertificationFacts, submitting_relation
+from policy.vocabulary import Action, Outcome, Resource
+from resolvers.context import Context
+from resolvers.errors import BadUserInput
+from resolvers.ids import decode_int_id, encode_global_id
+from resolvers.writes import InputProblem, InputRefused, audit_write
+
+RESOURCE = "OffsetCertification"
+CASE_TYPES = ("TANF", "NON_TANF")
+RELEASABLE = {False: ("DENIED", "EMERGENCY_RELEASED"), True: ("DENIED",)}
+CertificationChangeFn = Callable[[OffsetCertificationRecord], CertificationChange]
+
+
+@dataclass(frozen=True)
+class CertificationResult:
+    record: OffsetCertificationRecord | None
+    problems: list[InputProblem]
+
+
+def _check_writer(info: Info[Context, None], current: OffsetCertificationRecord) -> None:
+    """Only a worker of the submitting state may change a certification."""
+    context, viewer = info.context, info.context.viewer
+    facts = CertificationFacts(encode_global_id(RESOURCE, current.id), current.submitting_state)
+    decision = context.decider.decide(
+        viewer.role,
+        viewer.fti,
+        submitting_relation(facts, viewer),
+        Resource.OFFSET_CERTIFICATION,
+        Action.WRITE,
+    )
+    if decision.outcome is not Outcome.ALLOW:
+        message = "only a worker of the submitting state may change this certification"
+        raise InputRefused([InputProblem(("input", "id"), message, decision.code or "FORBIDDEN")])
+
+
+async def _apply(
+    info: Info[Context, None],
+    certification_id: str,
+    id_field: tuple[str, ...],
+    change: CertificationChangeFn,
+) -> CertificationResult:
+    try:
+        key = decode_int_id(certification_id, RESOURCE)
+    except BadUserInput:
+        return _refused(info, [InputProblem(id_field, "not an offset certification id")])
+    try:
+        record = await info.context.sources.offsets.update_certification(key, change)
+    except InputRefused as refused:
+        return _refused(info, refused.problems)
+    except ConcurrentUpdate:
+        problem = InputProblem(id_field, "changed by someone else meanwhile; try again")
+        return _refused(info, [problem])
+    if record is None:
+        return _refused(info, [InputProblem(id_field, "no such certification", "NOT_FOUND")])
+    audit_write(info, resource=RESOURCE, record_id=certification_id, refused=False)
+    return CertificationResult(record, [])
+
+
+def _refused(info: Info[Context, None], problems: list[InputProblem]) -> CertificationResult:
+    audit_write(info, resource=RESOURCE, record_id=None, refused=True)
+    return CertificationResult(None, problems)
+
+
+async def update_certification(
+    info: Info[Context, None],
+    certification_id: str,
+    arrears_amount: Decimal | None,
+    case_type: str | None,
+) -> CertificationResult:
+    problems = []
+    if arrears_amount is not None and arrears_amount < 0:
+        problems.append(InputProblem(("input", "arrearsAmount"), "arrears must be at least 0"))
+    if case_type is not None and case_type not in CASE_TYPES:
+        problems.append(InputProblem(("input", "caseType"), "case type must be TANF or NON_TANF"))
+    if problems:
+        return _refused(info, problems)
+
+    def change(current: OffsetCertificationRecord) -> CertificationChange:
+        _check_writer(info, current)
+        # passport status never follows arrears down: a release is always explicit
+        return CertificationChange(
+            arrears_amount=current.arrears_amount if arrears_amount is None else arrears_amount,
+            case_type=current.case_type if case_type is None else case_type,
+            passport_status=current.passport_status,
+        )
+
+    return await _apply(info, certification_id, ("input", "id"), change)
+
+
+async def release_passport(
+    info: Info[Context, None], certification_id: str, *, emergency: bool
+) -> CertificationResult:
+    def change(current: OffsetCertificationRecord) -> CertificationChange:
+        _check_writer(info, current)
+        if current.passport_status not in RELEASABLE[emergency]:
+            message = f"a passport that is {current.passport_status} cannot be released so"
+            raise InputRefused([InputProblem(("id",), message)])
+        return CertificationChange(
+            arrears_amount=current.arrears_amount,
+            case_type=current.case_type,
+            passport_status="EMERGENCY_RELEASED" if emergency else "RELEASED",
+        )
+
+    return await _apply(info, certification_id, ("id",), change)

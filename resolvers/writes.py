@@ -1,0 +1,45 @@
+"""Shared rules of the write side: refused input is reported, never half-applied, always audited.
+
+A mutation resolver validates everything first and collects `InputProblem`s; if any,
+it changes nothing and answers them as `userErrors`. Otherwise the source applies
+the change in one transaction. Either way `audit_write` records the attempt.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from strawberry import Info
+
+from resolvers.context import Context
+
+
+@dataclass(frozen=True)
+class InputProblem:
+    """One reason an input was refused: the input path, a safe message, a contract code."""
+
+    field: tuple[str, ...]
+    message: str
+    code: str = "BAD_USER_INPUT"
+
+
+class InputRefused(Exception):
+    """Raised inside a write to abandon it (and roll it back) with these problems."""
+
+    def __init__(self, problems: list[InputProblem]) -> None:
+        super().__init__("input refused")
+        self.problems = problems
+
+
+def audit_write(
+    info: Info[Context, None], *, resource: str, record_id: str | None, refused: bool
+) -> None:
+    """Record a mutation attempt: written, or refused (with the input's problems not logged)."""
+    operation = info.operation.name.value if info.operation and info.operation.name else None
+    info.context.audit.record(
+        operation=operation,
+        action="write",
+        resource=resource,
+        record_id=record_id,
+        outcome="refused" if refused else "written",
+    )
