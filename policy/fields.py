@@ -12,8 +12,10 @@ from dataclasses import dataclass
 from policy.masking import mask_ssn
 from policy.relations import (
     AddressFacts,
+    DocumentFacts,
     RelationOf,
     any_relation,
+    document_relation,
     employer_relation,
     locate_relation,
     participant_relation,
@@ -32,6 +34,8 @@ class FieldRule:
     mask: Callable[[object], object] | None = None
     when_argument: str | None = None
     """Apply only when this argument is given (an SSN search is its own resource)."""
+    applies: Callable[[object], bool] = lambda _facts: True
+    """Apply only to parent objects whose facts pass (a document's FTI content)."""
 
 
 @dataclass(frozen=True)
@@ -75,6 +79,14 @@ FIELD_RULES: dict[str, tuple[FieldRule, ...]] = {
         FieldRule(Resource.TAX_REFUND_OFFSET, Classification.FTI, submitting_relation),
     ),
     "Query.auditEvents": (FieldRule(Resource.AUDIT_EVENT),),
+    "Document.downloadUrl": (
+        FieldRule(
+            Resource.DOCUMENT_DOWNLOAD_URL,
+            Classification.FTI,
+            document_relation,
+            applies=lambda facts: isinstance(facts, DocumentFacts) and facts.contains_fti,
+        ),
+    ),
 }
 
 ITEM_RULES: dict[str, ItemRule] = {
@@ -87,6 +99,7 @@ ITEM_RULES: dict[str, ItemRule] = {
         Classification.FTI,
         applies=lambda facts: isinstance(facts, AddressFacts) and facts.from_irs,
     ),
+    "Document": ItemRule(Resource.DOCUMENT, relation=document_relation),
 }
 
 # Fields that answer protected objects (ITEM_RULES), alone, in lists or in connections
@@ -112,6 +125,10 @@ ITEM_FIELDS: frozenset[str] = frozenset(
         "NewHire.employer",
         "QuarterlyWage.employer",
         "Document.case",
+        "Query.document",
+        "Query.documents",
+        "Case.documents",
+        "DocumentPayload.document",
         "TerminationNotice.employer",
         "TerminationNotice.participant",
         "OffsetCertificationPayload.offsetCertification",

@@ -46,7 +46,22 @@ class AddressFacts:
     from_irs: bool
 
 
-Facts = RecordFacts | ParticipantFacts | CertificationFacts | EmployerFacts | AddressFacts
+@dataclass(frozen=True)
+class DocumentFacts:
+    record_id: str
+    sender: str
+    recipient: str
+    contains_fti: bool
+
+
+Facts = (
+    RecordFacts
+    | ParticipantFacts
+    | CertificationFacts
+    | EmployerFacts
+    | AddressFacts
+    | DocumentFacts
+)
 RelationOf = Callable[[object, Viewer], Relation]
 
 
@@ -77,4 +92,15 @@ def submitting_relation(facts: object, viewer: Viewer) -> Relation:
 def employer_relation(facts: object, viewer: Viewer) -> Relation:
     if isinstance(facts, EmployerFacts) and viewer.fein is not None and facts.fein == viewer.fein:
         return Relation.OWN_FEIN
+    return Relation.OTHER
+
+
+def document_relation(facts: object, viewer: Viewer) -> Relation:
+    """PARTY when the viewer's jurisdiction is the document's sender or recipient."""
+    if (
+        isinstance(facts, DocumentFacts)
+        and viewer.jurisdiction is not None
+        and viewer.jurisdiction in (facts.sender, facts.recipient)
+    ):
+        return Relation.PARTY
     return Relation.OTHER

@@ -24,6 +24,7 @@ _MESSAGES = {
     "FORBIDDEN": "not allowed for this viewer",
     "FTI_RESTRICTED": "Federal Tax Information needs FTI clearance",
     "FVI_PROTECTED": "disclosure prohibited: family violence indicator",
+    "NOT_FOUND": "not found",
 }
 
 
@@ -59,6 +60,8 @@ class Guard(FieldExtension):
         masks = []
         for rule in self.rules:
             if rule.when_argument and kwargs.get(rule.when_argument) is None:
+                continue
+            if not rule.applies(facts):
                 continue
             decision = context.decider.decide(
                 viewer.role, viewer.fti, rule.relation(facts, viewer), rule.resource, Action.READ
