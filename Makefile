@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed
 ASSETS := web/node_modules/.installed
 
-.PHONY: setup run test check bench assets tools schema clean
+.PHONY: setup run test check bench assets tools schema lock clean
 
 $(INSTALLED): requirements.lock pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -50,6 +50,14 @@ tools:
 	  else \
 	    echo "install Debian's docker-compose (sudo apt-get install docker-compose) for the compose test"; \
 	  fi; }
+
+# refresh the pinned lock from pyproject.toml's dependencies (and the dev extra)
+lock:
+	rm -rf .lock-venv && $(PYTHON) -m venv .lock-venv
+	.lock-venv/bin/python -m pip install --quiet --disable-pip-version-check -e ".[dev]"
+	{ echo "# Pinned dependencies of the hub and its tests; regenerate with 'make lock'."; \
+	  .lock-venv/bin/python -m pip freeze --exclude-editable | grep -v '^-e'; } > requirements.lock
+	rm -rf .lock-venv
 
 clean:
 	rm -rf $(VENV) web/node_modules var

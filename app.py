@@ -7,6 +7,7 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import TypedDict
 
+import httpx
 from sqlalchemy.ext.asyncio import AsyncEngine
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
@@ -14,9 +15,14 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Route
 
+from datasources.blobs import BlobStore
 from datasources.engines import build_engines, dispose_engines
 from datasources.file_directory import load_directory
+from datasources.http_state_systems import HttpStateSystemSource
+from datasources.local_blobs import LocalBlobStore
+from datasources.s3_blobs import S3BlobStore
 from datasources.sql_audit import SqlAuditTrail
+from datasources.sql_documents import SqlDocumentSource
 from datasources.sql_fcr import SqlFcrSource
 from datasources.sql_ndnh import SqlNdnhSource
 from datasources.sql_offsets import SqlOffsetSource
@@ -26,9 +32,13 @@ from policy.enforcer import PolicyDecider
 from policy.reloading import policy_reloading
 from policy.retention import purge_on_schedule
 from resolvers.context import Sources
+from resolvers.downloads import build_download_routes
 from resolvers.endpoint import BodySizeLimit, HubGraphQL
 from schema import build_schema
 from settings import Settings, load_settings
+
+# pooled connections to the states' case systems, shared by every request
+STATE_SYSTEM_LIMITS = httpx.Limits(max_connections=100, max_keepalive_connections=20)
 
 
 class State(TypedDict):
@@ -36,14 +46,38 @@ class State(TypedDict):
     sources: Sources
 
 
-def build_sources(settings: Settings, engines: dict[str, AsyncEngine]) -> Sources:
-    """One adapter per system, each on its own engine."""
+def build_sources(
+    settings: Settings, engines: dict[str, AsyncEngine], state_client: httpx.AsyncClient
+) -> Sources:
+    """One adapter per system, each on its own engine or client."""
     return Sources(
         fcr=SqlFcrSource(engines["fcr"]),
         ndnh=SqlNdnhSource(engines["ndnh"]),
         offsets=SqlOffsetSource(engines["offsets"]),
         directory=load_directory(settings.directory_file),
         audit=SqlAuditTrail(engines["audit"]),
+        documents=SqlDocumentSource(engines["documents"]),
+        blobs=build_blob_store(settings),
+        state_systems=HttpStateSystemSource(
+            state_client,
+            urls=settings.state_system_url,
+            timeout=settings.state_system_timeout,
+        ),
+    )
+
+
+def build_blob_store(settings: Settings) -> BlobStore:
+    """Document contents in S3 when HUB_BLOB_S3_ENDPOINT is set, else under HUB_BLOB_DIR."""
+    s3 = settings.blob_s3
+    if s3 is None:
+        return LocalBlobStore(settings.blob_root)
+    return S3BlobStore(
+        httpx.AsyncClient(timeout=30.0),
+        endpoint=s3.endpoint,
+        bucket=s3.bucket,
+        region=s3.region,
+        access_key=s3.access_key,
+        secret_key=s3.secret_key,
     )
 
 
@@ -55,7 +89,8 @@ def create_app(settings: Settings | None = None) -> Starlette:
     """Build the hub; engines open on startup and close on shutdown."""
     settings = settings or load_settings()
     engines = build_engines(settings.database_urls)
-    sources = build_sources(settings, engines)
+    state_client = httpx.AsyncClient(limits=STATE_SYSTEM_LIMITS)
+    sources = build_sources(settings, engines, state_client)
     decider = PolicyDecider()
     graphql = HubGraphQL(
         build_schema(
@@ -75,12 +110,15 @@ def create_app(settings: Settings | None = None) -> Starlette:
             yield {"engines": engines, "sources": sources}
         purging.cancel()
         await dispose_engines(engines)
+        await sources.blobs.close()
+        await state_client.aclose()
 
     app = Starlette(
         routes=[
             Route("/graphql", graphql, methods=["GET", "POST"]),
             Route("/healthz", healthz),
             *build_ide_routes(),
+            *build_download_routes(sources=sources, settings=settings, decider=decider),
         ],
         middleware=[
             Middleware(BodySizeLimit, max_bytes=settings.max_body_bytes),

@@ -75,10 +75,12 @@ def migrate() -> None:
 
 
 async def _seed(participants: int, seed: int, if_empty: bool) -> None:
+    from app import build_blob_store
     from datasources.seed import seed_all
 
     settings = _settings()
     engines = build_engines(settings.database_urls)
+    blobs = build_blob_store(settings)
     try:
         if if_empty:
             async with engines["fcr"].connect() as conn:
@@ -86,10 +88,13 @@ async def _seed(participants: int, seed: int, if_empty: bool) -> None:
             if existing:
                 click.echo(f"already seeded ({existing} participants); leaving the data as it is")
                 return
-        summary = await seed_all(engines, participants=participants, seed=seed, progress=True)
+        summary = await seed_all(
+            engines, participants=participants, seed=seed, progress=True, blobs=blobs
+        )
         click.echo(str(summary))
     finally:
         await dispose_engines(engines)
+        await blobs.close()
 
 
 @main.command()

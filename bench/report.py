@@ -31,7 +31,8 @@ class Results:
         self.cells.setdefault((section, measurement), {})[self.backend] = value
 
     def note(self, text: str) -> None:
-        self.notes.append(text)
+        if text not in self.notes:
+            self.notes.append(text)
 
 
 def _cpu_model() -> str:

@@ -15,7 +15,7 @@ CASE_VIEW_BUDGET = Budget(count=400, seconds=6)
 
 def _latency_cells(results: Results, key: str, what: str, latencies: Latencies) -> None:
     results.add(key, f"{what}: p50 / p95 ms", f"{latencies.p50_ms:.1f} / {latencies.p95_ms:.1f}")
-    results.add(key, f"{what}: req/s (n={latencies.count})", f"{latencies.per_second:.0f}")
+    results.add(key, f"{what}: req/s", f"{latencies.per_second:.0f} (n={latencies.count})")
 
 
 async def measure_viewer(client: GraphQLClient, results: Results) -> None:

@@ -1,4 +1,4 @@
-"""The hub in a real uvicorn server on a loopback port, in a background thread."""
+"""Real uvicorn servers on loopback ports, in background threads: the hub and the states."""
 
 from __future__ import annotations
 
@@ -11,8 +11,10 @@ from dataclasses import dataclass
 
 import uvicorn
 from starlette.applications import Starlette
+from starlette.types import ASGIApp
 
 from app import create_app
+from datasources.state_sim import build_state_sim_app
 from settings import Settings
 
 START_TIMEOUT_SECONDS = 20
@@ -37,21 +39,35 @@ def _free_port() -> int:
 
 
 @contextmanager
-def live_hub(settings: Settings) -> Iterator[LiveHub]:
-    """Serve the hub on 127.0.0.1 until the block ends."""
-    app = create_app(settings)
+def serve(app: ASGIApp, name: str) -> Iterator[str]:
+    """Serve `app` on 127.0.0.1 until the block ends; yield its base URL."""
     port = _free_port()
-    config = uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning")
+    config = uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", access_log=False)
     server = _Server(config)
-    thread = threading.Thread(target=server.run, name="hub-bench-server", daemon=True)
+    thread = threading.Thread(target=server.run, name=f"bench-{name}", daemon=True)
     thread.start()
     deadline = time.monotonic() + START_TIMEOUT_SECONDS
     while not server.started:
         if time.monotonic() > deadline or not thread.is_alive():
-            raise RuntimeError("the hub did not start")
+            raise RuntimeError(f"the {name} server did not start")
         time.sleep(0.05)
     try:
-        yield LiveHub(f"http://127.0.0.1:{port}", app)
+        yield f"http://127.0.0.1:{port}"
     finally:
         server.should_exit = True
         thread.join(10)
+
+
+@contextmanager
+def live_hub(settings: Settings) -> Iterator[LiveHub]:
+    """The hub, serving until the block ends."""
+    app = create_app(settings)
+    with serve(app, "hub") as url:
+        yield LiveHub(url, app)
+
+
+@contextmanager
+def state_systems(delay: float) -> Iterator[str]:
+    """The simulated state case systems (QUICK), answering after about `delay` seconds."""
+    with serve(build_state_sim_app(delay=delay), "state-sim") as url:
+        yield url

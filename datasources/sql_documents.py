@@ -7,15 +7,15 @@ from dataclasses import asdict
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import Row, insert, or_, select, update
+from sqlalchemy import Row, Table, insert, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from datasources.documents import DocumentDraft, DocumentRecord
 from datasources.keyset import align_many, align_one, fetch_page
-from datasources.models.documents import DocumentRow
+from datasources.models.documents import DocumentsBase
 from datasources.pages import Page, PageRequest
 
-_TABLE = DocumentRow.__table__
+_TABLE: Table = DocumentsBase.metadata.tables["documents"]
 _D = _TABLE.c
 
 
@@ -64,8 +64,9 @@ class SqlDocumentSource:
 
     async def list_by_case(self, case_ids: Sequence[int]) -> Sequence[list[DocumentRecord]]:
         stmt = select(_TABLE).where(_D.case_id.in_(case_ids)).order_by(_D.id)
-        documents = [_document(row) for row in await self._rows(stmt)]
-        return align_many(case_ids, documents, lambda d: d.case_id)
+        pairs = [(row.case_id, _document(row)) for row in await self._rows(stmt)]
+        grouped = align_many(case_ids, pairs, lambda pair: int(pair[0]))
+        return [[document for _, document in group] for group in grouped]
 
     async def create(self, draft: DocumentDraft) -> DocumentRecord:
         values: dict[str, Any] = {**asdict(draft), "created_at": datetime.now(UTC)}

@@ -13,6 +13,7 @@ from policy.masking import mask_ssn
 from policy.relations import (
     AddressFacts,
     DocumentFacts,
+    PaymentFacts,
     RelationOf,
     any_relation,
     document_relation,
@@ -94,6 +95,11 @@ ITEM_RULES: dict[str, ItemRule] = {
     "Case": ItemRule(Resource.CASE),
     "Employer": ItemRule(Resource.EMPLOYER, relation=employer_relation),
     "OffsetCertification": ItemRule(Resource.OFFSET_CERTIFICATION, relation=submitting_relation),
+    "Payment": ItemRule(
+        Resource.FTI_PAYMENT,
+        Classification.FTI,
+        applies=lambda facts: isinstance(facts, PaymentFacts) and facts.fti,
+    ),
     "Address": ItemRule(
         Resource.ADDRESS_IRS,
         Classification.FTI,
@@ -132,5 +138,7 @@ ITEM_FIELDS: frozenset[str] = frozenset(
         "TerminationNotice.employer",
         "TerminationNotice.participant",
         "OffsetCertificationPayload.offsetCertification",
+        "CaseFinancials.paymentsReceived",
+        "CaseFinancials.paymentsDistributed",
     }
 )

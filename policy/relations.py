@@ -41,6 +41,14 @@ class EmployerFacts:
 
 
 @dataclass(frozen=True)
+class PaymentFacts:
+    """A QUICK payment row: FTI when its source is the federal tax refund offset."""
+
+    record_id: str
+    fti: bool
+
+
+@dataclass(frozen=True)
 class AddressFacts:
     record_id: str
     from_irs: bool

@@ -27,6 +27,8 @@ class Resource(StrEnum):
     """Cases and their FCR fields."""
     CASE_QUICK = "Case.quick"
     """QUICK: worker, financials and activities from the holding state's system."""
+    FTI_PAYMENT = "Payment.fti"
+    """A QUICK payment from the federal tax refund offset: Federal Tax Information."""
     EMPLOYER = "Employer"
     """Employers."""
     OFFSET_CERTIFICATION = "OffsetCertification"

@@ -6,10 +6,13 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from datasources.audit import AuditTrail
+from datasources.blobs import BlobStore
 from datasources.directory import DirectorySource
+from datasources.documents import DocumentSource
 from datasources.fcr import FcrSource
 from datasources.ndnh import NdnhSource
 from datasources.offsets import OffsetSource
+from datasources.state_systems import StateSystemSource
 from policy.audit import AuditLog
 from policy.enforcer import PolicyDecider
 from policy.tokens import Viewer
@@ -30,6 +33,9 @@ class Sources:
     offsets: OffsetSource
     directory: DirectorySource
     audit: AuditTrail
+    documents: DocumentSource
+    blobs: BlobStore
+    state_systems: StateSystemSource
 
 
 @dataclass

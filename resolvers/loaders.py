@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from aiodataloader import DataLoader
 
 from datasources.addresses import AddressRecord, ContactRecord
+from datasources.documents import DocumentRecord
 from datasources.fcr import CaseRecord, CaseRoleRecord, MisidentifiedSsnRecord, ParticipantRecord
 from datasources.ndnh import (
     EmployerAddressRecord,
@@ -21,6 +22,7 @@ from datasources.ndnh import (
     QuarterlyWageRecord,
 )
 from datasources.offsets import OffsetCertificationRecord, TaxRefundOffsetRecord
+from datasources.state_systems import CaseRef, CaseViewRecord, Unavailable
 
 if TYPE_CHECKING:
     from resolvers.context import Sources
@@ -61,6 +63,9 @@ class Loaders:
     certification_by_id: SourceLoader[int, OffsetCertificationRecord | None]
     certifications_by_ssn: SourceLoader[str, list[OffsetCertificationRecord]]
     tax_refund_offsets_by_certification_id: SourceLoader[int, list[TaxRefundOffsetRecord]]
+    document_by_id: SourceLoader[int, DocumentRecord | None]
+    documents_by_case_id: SourceLoader[int, list[DocumentRecord]]
+    case_view_by_ref: SourceLoader[CaseRef, CaseViewRecord | Unavailable | None]
 
 
 def build_loaders(sources: Sources) -> Loaders:
@@ -85,4 +90,7 @@ def build_loaders(sources: Sources) -> Loaders:
         certification_by_id=loader(offsets.get_certifications),
         certifications_by_ssn=loader(offsets.list_certifications_by_ssn),
         tax_refund_offsets_by_certification_id=loader(offsets.list_tax_refund_offsets),
+        document_by_id=loader(sources.documents.get_many),
+        documents_by_case_id=loader(sources.documents.list_by_case),
+        case_view_by_ref=loader(sources.state_systems.get_case_views),
     )

@@ -7,12 +7,13 @@ from strawberry import Info
 from resolvers.context import Context
 from resolvers.ids import decode_global_id
 
-# Documents and termination notices join this table when the hub holds them.
+# Termination notices join this table when the hub holds them.
 _INT_KEYED = {
     "Participant": "participant_by_id",
     "Case": "case_by_id",
     "Employer": "employer_by_id",
     "OffsetCertification": "certification_by_id",
+    "Document": "document_by_id",
 }
 
 

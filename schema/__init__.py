@@ -14,7 +14,7 @@ from schema.address import Address
 from schema.audit import AuditQuery
 from schema.case import Case, CaseQuery
 from schema.directory import DirectoryQuery
-from schema.document import Document, DocumentQuery
+from schema.document import Document, DocumentMutation, DocumentPayload, DocumentQuery
 from schema.employer import EmployerQuery, NewHire, QuarterlyWage
 from schema.errors import label_errors
 from schema.guard import apply_guards
@@ -34,6 +34,7 @@ from schema.participant import (
     ParticipantQuery,
 )
 from schema.policy_extensions import AuditTrailWriter, IntrospectionPolicy
+from schema.quick import CaseFinancials
 from schema.scalars import SCALAR_MAP
 from schema.viewer import ViewerQuery
 
@@ -55,7 +56,7 @@ class Query(
 
 
 @strawberry.type(description="Changes, each answered with a payload and its user errors.")
-class Mutation(MisidentifiedSsnMutation, OffsetMutation):
+class Mutation(MisidentifiedSsnMutation, OffsetMutation, DocumentMutation):
     pass
 
 
@@ -73,6 +74,8 @@ GUARDED = apply_guards(
         Document,
         TerminationNotice,
         OffsetCertificationPayload,
+        DocumentPayload,
+        CaseFinancials,
     ]
 )
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date
 from enum import Enum
 from typing import TYPE_CHECKING, Annotated
 
@@ -12,12 +12,14 @@ from datasources.fcr import CaseRecord
 from policy.relations import RecordFacts
 from resolvers import cases as resolve
 from resolvers.context import Context
+from resolvers.documents import resolve_case_documents
 from resolvers.ids import encode_global_id
+from resolvers.quick import load_case_view
 from schema.address import Contact
 from schema.directory import DirectoryEntry
 from schema.participant import CaseParticipant
+from schema.quick import CaseActivity, CaseFinancials
 from schema.relay import Connection, Node, build_connection
-from schema.scalars import Money
 
 if TYPE_CHECKING:
     from schema.document import Document
@@ -35,36 +37,6 @@ class CaseType(Enum):
 class CaseStatus(Enum):
     OPEN = "OPEN"
     CLOSED = "CLOSED"
-
-
-@strawberry.type
-class Payment:
-    date: date
-    amount: Money
-    source: str = strawberry.field(description='e.g. "INCOME_WITHHOLDING", "TAX_REFUND_OFFSET".')
-
-
-@strawberry.type(description="QUICK: the holding state's financial summary of the case.")
-class CaseFinancials:
-    monthly_obligation: Money
-    arrears: Money
-    as_of: datetime
-    payments: strawberry.Private[tuple[list[Payment], list[Payment]]]
-
-    @strawberry.field
-    def payments_received(self, last: int | None = 12) -> list[Payment]:
-        return self.payments[0][:last] if last is not None else self.payments[0]
-
-    @strawberry.field
-    def payments_distributed(self, last: int | None = 12) -> list[Payment]:
-        return self.payments[1][:last] if last is not None else self.payments[1]
-
-
-@strawberry.type
-class CaseActivity:
-    date: date
-    code: str
-    description: str
 
 
 @strawberry.type(description="A child support case as the Federal Case Registry holds it.")
@@ -88,21 +60,34 @@ class Case(Node):
         roles = await resolve.resolve_case_roles(info, self.record.id)
         return [CaseParticipant.from_record(role) for role in roles]
 
-    @strawberry.field(description="QUICK: the holding state's caseworker. Not yet federated: null.")
-    def worker(self) -> Contact | None:
-        return None
+    @strawberry.field(description="QUICK: the holding state's caseworker, read live.")
+    async def worker(self, info: Info) -> Contact | None:
+        view = await load_case_view(info, self.record)
+        return Contact.from_record(view.worker) if view and view.worker else None
 
-    @strawberry.field(description="QUICK: financial summary. Not yet federated: null.")
-    def financials(self) -> CaseFinancials | None:
-        return None
+    @strawberry.field(description="QUICK: the holding state's financial summary, read live.")
+    async def financials(self, info: Info) -> CaseFinancials | None:
+        view = await load_case_view(info, self.record)
+        if view is None or view.financials is None:
+            return None
+        return CaseFinancials.from_record(view.financials, self.facts.record_id)
 
-    @strawberry.field(description="QUICK: completed case activities. Not yet federated: null.")
-    def activities(self, last: int | None = 20) -> list[CaseActivity] | None:
-        return None
+    @strawberry.field(description="QUICK: the newest `last` completed activities, oldest first.")
+    async def activities(self, info: Info, last: int | None = 20) -> list[CaseActivity] | None:
+        view = await load_case_view(info, self.record)
+        if view is None:
+            return None
+        records = view.activities if last is None else view.activities[-last:] if last > 0 else ()
+        return [CaseActivity.from_record(record) for record in records]
 
-    @strawberry.field(description="Documents exchanged on this case. Not yet exchanged: empty.")
-    def documents(self) -> list[Annotated[Document, strawberry.lazy("schema.document")]]:
-        return []
+    @strawberry.field(description="Documents exchanged on this case that the viewer may see.")
+    async def documents(
+        self, info: Info
+    ) -> list[Annotated[Document, strawberry.lazy("schema.document")]]:
+        from schema.document import Document  # schema.document imports this module
+
+        records = await resolve_case_documents(info, self.record.id)
+        return [Document.from_record(record) for record in records]
 
     @classmethod
     def from_record(cls, record: CaseRecord) -> Case:

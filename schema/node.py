@@ -8,6 +8,7 @@ from resolvers import nodes as resolve
 from resolvers.context import Context
 from schema.case import Case
 from schema.directory import DirectoryEntry
+from schema.document import Document
 from schema.employer import Employer
 from schema.offset import OffsetCertification
 from schema.participant import build_participant
@@ -18,6 +19,7 @@ _BUILDERS = {
     "Employer": Employer.from_record,
     "OffsetCertification": OffsetCertification.from_record,
     "DirectoryEntry": DirectoryEntry.from_record,
+    "Document": Document.from_record,
 }
 
 

@@ -4,9 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import os
-import socket
-import threading
-import time
 import uuid
 from collections.abc import AsyncIterator, Iterator
 from contextlib import contextmanager
@@ -14,15 +11,15 @@ from dataclasses import dataclass, replace
 
 import httpx
 import pytest
-import uvicorn
 
-from app import create_app
+from app import build_blob_store, create_app
 from datasources.engines import build_engines, dispose_engines
 from datasources.migrations import upgrade
 from datasources.seed import seed_all
 from policy.tokens import issue_token
 from settings import SQL_SOURCES, Settings, load_settings
 from tests.services.postgres import create_database, drop_database, postgres_server_url
+from tests.services.servers import serve_app, state_sim_url
 
 SEED_PARTICIPANTS = 400
 BACKENDS = ("sqlite", "postgres")
@@ -42,25 +39,29 @@ class Hub:
         return {"Authorization": f"Bearer {self.token(role, **claims)}"}
 
 
-async def _prepare(urls: dict[str, str]) -> None:
-    engines = build_engines(urls)
+async def _prepare(settings: Settings) -> None:
+    engines = build_engines(settings.database_urls)
+    blobs = build_blob_store(settings)
     try:
         for source in SQL_SOURCES:
             await upgrade(source, engines[source])
-        await seed_all(engines, participants=SEED_PARTICIPANTS, progress=False)
+        await seed_all(engines, participants=SEED_PARTICIPANTS, progress=False, blobs=blobs)
     finally:
         await dispose_engines(engines)
+        await blobs.close()
 
 
 def _base_settings(tmp: str) -> Settings:
-    return load_settings({"HUB_DATA_DIR": tmp, "HUB_ENV": "development"})
+    return load_settings(
+        {"HUB_DATA_DIR": tmp, "HUB_ENV": "development", "HUB_STATE_SYSTEMS_URL": state_sim_url()}
+    )
 
 
 @contextmanager
 def seeded_sqlite_hub(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Hub]:
     """Migrated, seeded SQLite sources in a fresh folder."""
     settings = _base_settings(str(tmp_path_factory.mktemp("sqlite-hub")))
-    asyncio.run(_prepare(dict(settings.database_urls)))
+    asyncio.run(_prepare(settings))
     yield Hub("sqlite", settings)
 
 
@@ -80,10 +81,10 @@ def seeded_postgres_hub(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Hu
 
     urls = asyncio.run(create())
     try:
-        asyncio.run(_prepare(urls))
         settings = replace(
             _base_settings(str(tmp_path_factory.mktemp("pg-hub"))), database_urls=urls
         )
+        asyncio.run(_prepare(settings))
         yield Hub("postgres", settings)
     finally:
         asyncio.run(drop())
@@ -125,41 +126,18 @@ async def client(hub: Hub) -> AsyncIterator[httpx.AsyncClient]:
     """In-process client over ASGI (for counting statements on the app's own engines)."""
     app = create_app(hub.settings)
     transport = httpx.ASGITransport(app=app)
-    async with httpx.AsyncClient(transport=transport, base_url="http://hub") as http:
+    async with (
+        app.router.lifespan_context(app),
+        httpx.AsyncClient(transport=transport, base_url="http://hub") as http,
+    ):
         yield http
-    await dispose_engines(app.state.engines)
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-        return port
-
-
-class _Server(uvicorn.Server):
-    def install_signal_handlers(self) -> None:
-        pass
 
 
 @contextmanager
 def serving(settings: Settings) -> Iterator[str]:
     """A real uvicorn server of the hub on a loopback port; yields its base URL."""
-    port = _free_port()
-    config = uvicorn.Config(create_app(settings), host="127.0.0.1", port=port, log_level="warning")
-    server = _Server(config)
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 20
-    while not server.started:
-        if time.monotonic() > deadline or not thread.is_alive():
-            raise RuntimeError("the hub did not start")
-        time.sleep(0.05)
-    try:
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        server.should_exit = True
-        thread.join(10)
+    with serve_app(create_app(settings)) as url:
+        yield url
 
 
 @pytest.fixture(scope="session")

@@ -16,8 +16,8 @@ import threading
 from collections.abc import Callable, Iterable
 
 SSN_PATTERNS = (
-    re.compile(r"(?<![\d-])\d{3}-\d{2}-\d{4}(?![\d-])"),
-    re.compile(r"(?<![\d-])\d{9}(?![\d-])"),
+    re.compile(r"\b\d{3}-\d{2}-\d{4}\b"),
+    re.compile(r"\b\d{9}\b"),
 )
 """An SSN written out (`912-34-5678`) or bare (`912345678`)."""
 

@@ -52,7 +52,7 @@ def _forged_tokens(hub: Hub) -> dict[str, str]:
     }
     return {
         "expired": issue_token(settings, role="analyst", ttl_seconds=1, now=now - 120),
-        "unsigned": jwt.encode(claims, key=None, algorithm="none"),
+        "unsigned": jwt.encode(claims, key="", algorithm="none"),
         "wrong key": jwt.encode(claims, "another-secret-" * 8, "HS256"),
         "wrong issuer": jwt.encode({**claims, "iss": "elsewhere"}, settings.secret, "HS256"),
         "wrong audience": jwt.encode({**claims, "aud": "elsewhere"}, settings.secret, "HS256"),

@@ -64,6 +64,7 @@ def test_migrate_twice_changes_nothing(tmp_path: Path):
     assert "Running upgrade" not in second.stderr
     assert sorted(p.name for p in tmp_path.glob("*.db")) == [
         "audit.db",
+        "documents.db",
         "fcr.db",
         "ndnh.db",
         "offsets.db",

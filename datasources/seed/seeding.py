@@ -9,6 +9,8 @@ from collections.abc import Iterable, Mapping
 from sqlalchemy.ext.asyncio import AsyncEngine
 from tqdm import tqdm  # type: ignore[import-untyped,unused-ignore]
 
+from datasources.blobs import BlobStore
+from datasources.seed.documents import seed_documents
 from datasources.seed.employers import EmployerDirectory, employer_batches, employer_count
 from datasources.seed.families import participant_batches
 from datasources.seed.rows import Batch
@@ -27,8 +29,13 @@ async def seed_all(
     participants: int,
     seed: int = DEFAULT_SEED,
     progress: bool = True,
+    blobs: BlobStore | None = None,
 ) -> SeedSummary:
-    """Replace the rows of every FCR, NDNH and offsets table; same arguments, same rows."""
+    """Replace the rows of every FCR, NDNH and offsets table; same arguments, same rows.
+
+    With a "documents" engine, the exchanged documents are replaced too, their
+    contents written to `blobs` (without a blob store, sent documents have no content).
+    """
     if participants < MIN_PARTICIPANTS:
         raise ValueError(f"participants must be at least {MIN_PARTICIPANTS}")
     await clear(engines)
@@ -36,6 +43,8 @@ async def seed_all(
     directory = await _seed_employers(engines, seed, employer_count(participants), counts)
     await _seed_families(engines, seed, participants, directory, counts, progress)
     await reset_sequences(engines)
+    if "documents" in engines:
+        counts["documents"] = await seed_documents(engines, seed, blobs)
     return SeedSummary.from_counts(counts)
 
 

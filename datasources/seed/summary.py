@@ -20,6 +20,7 @@ class SeedSummary:
     quarterly_wages: int
     offset_certifications: int
     tax_refund_offsets: int
+    documents: int = 0
 
     @classmethod
     def from_counts(cls, counts: Mapping[str, int]) -> SeedSummary:

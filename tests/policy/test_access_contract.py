@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -39,6 +39,8 @@ TRIBE = "T0001"
 """The viewing tribal worker's tribe."""
 REFUND_STATE = "42"
 """The state whose certification has a tax refund offset (scenarios.py, family 9)."""
+MISIDENTIFYING_STATE = "53"
+"""A state holding a participant with misidentified SSNs (scenarios.py, family 4)."""
 OWN_FEIN = "90-0000001"
 """Employer 1's FEIN (scenarios.py)."""
 
@@ -58,7 +60,7 @@ ORGANISATION = {"fein": OWN_FEIN}
 INTERNATIONAL = {"jurisdiction": "CA"}
 AUDITOR = {"jurisdiction": "FED"}
 
-CLAIMS_OF_ROLE: dict[str, dict[str, object]] = {
+CLAIMS_OF_ROLE: dict[str, Mapping[str, object]] = {
     "state_worker": STATE_WORKER,
     "tribal_worker": TRIBAL_WORKER,
     "employer": ORGANISATION,
@@ -87,6 +89,7 @@ CERT_OTHER = "a certification of the same participant submitted by another state
 CERT_REFUND = "a certification with tax refund offsets submitted by state 42"
 EMPLOYER = "employer 90-0000001"
 OTHER_EMPLOYER = "another employer"
+MISIDENTIFIED = "a participant of state 53 with misidentified SSNs"
 
 
 @dataclass(frozen=True)
@@ -141,7 +144,7 @@ def empty(path: str) -> Expect:
 class Rule:
     name: str
     role: str
-    claims: dict[str, object]
+    claims: Mapping[str, object]
     target: str
     query: str
     expect: Expect
@@ -205,6 +208,13 @@ REFUNDS = (
     "query($id: ID!) { node(id: $id) { id ... on OffsetCertification"
     " { taxRefundOffsets { taxYear amount offsetOn jointReturn } } } }"
 )
+MISIDENTIFIED_SSNS = (
+    "query($id: ID!) { participant(id: $id) { misidentifiedSsns { ssn reportedOn } } }"
+)
+NODE_EMPLOYER = "query($node: ID!) { node(id: $node) { id ... on Employer { fein } } }"
+NODE_CERTIFICATION = (
+    "query($id: ID!) { node(id: $id) { id ... on OffsetCertification { arrearsAmount } } }"
+)
 AUDIT_EVENTS = "{ auditEvents(first: 1) { totalCount } }"
 INTROSPECTION = "{ __schema { queryType { name } } }"
 
@@ -212,8 +222,11 @@ INTROSPECTION = "{ __schema { queryType { name } } }"
 def _for_roles(
     name: str, roles: tuple[str, ...], target: str, query: str, expect: Expect
 ) -> list[Rule]:
+    """One row per role, named `<name>-<role>-<outcome>`."""
+    outcome = (expect.code or expect.kind).lower()
     return [
-        Rule(f"{name}-{role}", role, CLAIMS_OF_ROLE[role], target, query, expect) for role in roles
+        Rule(f"{name}-{role}-{outcome}", role, CLAIMS_OF_ROLE[role], target, query, expect)
+        for role in roles
     ]
 
 
@@ -299,7 +312,7 @@ RULES: list[Rule] = [
         refused("FORBIDDEN", "node"),
     ),
     Rule(
-        "node(participant)-state_worker-other",
+        "node(participant)-state_worker-other-answered",
         "state_worker",
         STATE_WORKER,
         OTHER,
@@ -308,7 +321,7 @@ RULES: list[Rule] = [
     ),
     # participants(ssn:) search
     Rule(
-        "search-state_worker",
+        "search-state_worker-own-present",
         "state_worker",
         STATE_WORKER,
         OWN,
@@ -316,7 +329,7 @@ RULES: list[Rule] = [
         present("participants.edges.node.id"),
     ),
     Rule(
-        "search-state_worker-other",
+        "search-state_worker-other-present",
         "state_worker",
         STATE_WORKER,
         OTHER,
@@ -324,7 +337,7 @@ RULES: list[Rule] = [
         present("participants.edges.node.id"),
     ),
     Rule(
-        "search-tribal_worker",
+        "search-tribal_worker-own-present",
         "tribal_worker",
         TRIBAL_WORKER,
         TRIBAL,
@@ -332,7 +345,12 @@ RULES: list[Rule] = [
         present("participants.edges.node.id"),
     ),
     Rule(
-        "search-ocss_staff", "ocss_staff", OCSS, OWN, SEARCH, present("participants.edges.node.id")
+        "search-ocss_staff-present",
+        "ocss_staff",
+        OCSS,
+        OWN,
+        SEARCH,
+        present("participants.edges.node.id"),
     ),
     Rule(
         "search-analyst-forbidden",
@@ -402,6 +420,39 @@ RULES: list[Rule] = [
     Rule("Participant.ssn-analyst-masked", "analyst", NONE, OWN, SSN, masked("participant.ssn")),
     Rule(
         "Participant.ssn-ocss_staff-full", "ocss_staff", OCSS, OTHER, SSN, full("participant.ssn")
+    ),
+    # an SSN reported misidentified is masked as Participant.ssn is
+    Rule(
+        "MisidentifiedSsn.ssn-state_worker-own-full",
+        "state_worker",
+        {"jurisdiction": MISIDENTIFYING_STATE},
+        MISIDENTIFIED,
+        MISIDENTIFIED_SSNS,
+        full("participant.misidentifiedSsns.ssn"),
+    ),
+    Rule(
+        "MisidentifiedSsn.ssn-state_worker-other-masked",
+        "state_worker",
+        STATE_WORKER,
+        MISIDENTIFIED,
+        MISIDENTIFIED_SSNS,
+        masked("participant.misidentifiedSsns.ssn"),
+    ),
+    Rule(
+        "MisidentifiedSsn.ssn-analyst-masked",
+        "analyst",
+        NONE,
+        MISIDENTIFIED,
+        MISIDENTIFIED_SSNS,
+        masked("participant.misidentifiedSsns.ssn"),
+    ),
+    Rule(
+        "MisidentifiedSsn.ssn-ocss_staff-full",
+        "ocss_staff",
+        OCSS,
+        MISIDENTIFIED,
+        MISIDENTIFIED_SSNS,
+        full("participant.misidentifiedSsns.ssn"),
     ),
     # Participant.dateOfBirth
     Rule(
@@ -568,7 +619,7 @@ RULES: list[Rule] = [
         refused("FORBIDDEN", "case.activities"),
     ),
     Rule(
-        "Case.worker-state_worker",
+        "Case.worker-state_worker-not_refused",
         "state_worker",
         STATE_WORKER,
         CASE,
@@ -576,7 +627,7 @@ RULES: list[Rule] = [
         not_refused("case.worker"),
     ),
     Rule(
-        "Case.financials-state_worker",
+        "Case.financials-state_worker-not_refused",
         "state_worker",
         STATE_WORKER,
         CASE,
@@ -584,7 +635,7 @@ RULES: list[Rule] = [
         not_refused("case.financials"),
     ),
     Rule(
-        "Case.activities-state_worker",
+        "Case.activities-state_worker-not_refused",
         "state_worker",
         STATE_WORKER,
         CASE,
@@ -592,7 +643,7 @@ RULES: list[Rule] = [
         not_refused("case.activities"),
     ),
     Rule(
-        "Case.worker-tribal_worker",
+        "Case.worker-tribal_worker-not_refused",
         "tribal_worker",
         TRIBAL_WORKER,
         CASE,
@@ -600,7 +651,7 @@ RULES: list[Rule] = [
         not_refused("case.worker"),
     ),
     Rule(
-        "Case.financials-ocss_staff",
+        "Case.financials-ocss_staff-not_refused",
         "ocss_staff",
         OCSS,
         CASE,
@@ -623,11 +674,27 @@ RULES: list[Rule] = [
         refused("FORBIDDEN", "employer"),
     ),
     *_for_roles(
-        "employers-only-own",
+        "employers",
         ORGANISATION_ROLES,
         EMPLOYER,
         EMPLOYERS,
         only("employers.edges.node.fein"),
+    ),
+    Rule(
+        "node(employer)-employer-own-answered",
+        "employer",
+        ORGANISATION,
+        EMPLOYER,
+        NODE_EMPLOYER,
+        answered("node.fein"),
+    ),
+    Rule(
+        "node(employer)-employer-other-forbidden",
+        "employer",
+        ORGANISATION,
+        OTHER_EMPLOYER,
+        NODE_EMPLOYER,
+        refused("FORBIDDEN", "node"),
     ),
     *_for_roles(
         "employer",
@@ -677,7 +744,7 @@ RULES: list[Rule] = [
         present("offsetCertifications.edges.node.id"),
     ),
     *_for_roles(
-        "offsetCertifications-empty",
+        "offsetCertifications",
         ("analyst", "tribal_worker", "employer", "international"),
         NOTHING,
         CERTIFICATIONS,
@@ -724,6 +791,30 @@ RULES: list[Rule] = [
         PARTICIPANT_CERTIFICATIONS,
         empty("participant.offsetCertifications"),
     ),
+    Rule(
+        "node(certification)-state_worker-own-answered",
+        "state_worker",
+        STATE_WORKER,
+        CERT_OWN,
+        NODE_CERTIFICATION,
+        answered("node.arrearsAmount"),
+    ),
+    Rule(
+        "node(certification)-state_worker-other-forbidden",
+        "state_worker",
+        STATE_WORKER,
+        CERT_OTHER,
+        NODE_CERTIFICATION,
+        refused("FORBIDDEN", "node"),
+    ),
+    Rule(
+        "node(certification)-analyst-forbidden",
+        "analyst",
+        NONE,
+        CERT_OWN,
+        NODE_CERTIFICATION,
+        refused("FORBIDDEN", "node"),
+    ),
     # OffsetCertification.taxRefundOffsets (FTI)
     Rule(
         "taxRefundOffsets-submitting-state_worker-fti-full",
@@ -767,7 +858,12 @@ RULES: list[Rule] = [
     ),
     # auditEvents: auditor only (the list may still be empty: only "not refused")
     Rule(
-        "auditEvents-auditor", "auditor", AUDITOR, NOTHING, AUDIT_EVENTS, not_refused("auditEvents")
+        "auditEvents-auditor-not_refused",
+        "auditor",
+        AUDITOR,
+        NOTHING,
+        AUDIT_EVENTS,
+        not_refused("auditEvents"),
     ),
     *_for_roles(
         "auditEvents",
@@ -979,14 +1075,31 @@ async def _find_cert_refund(http: httpx.AsyncClient, hub: Hub) -> Found:
     )
 
 
+async def _employer(http: httpx.AsyncClient, hub: Hub, fein: str) -> Found:
+    query = "query($fein: String!) { employer(fein: $fein) { id } }"
+    node = (await _as_ocss(http, hub, query, {"fein": fein}))["employer"]["id"]
+    return Found({"fein": fein, "node": node}, fein)
+
+
 async def _find_employer(http: httpx.AsyncClient, hub: Hub) -> Found:
-    return Found({"fein": OWN_FEIN}, OWN_FEIN)
+    return await _employer(http, hub, OWN_FEIN)
 
 
 async def _find_other_employer(http: httpx.AsyncClient, hub: Hub) -> Found:
     employers = (await _as_ocss(http, hub, EMPLOYERS))["employers"]["edges"]
     fein = next(e["node"]["fein"] for e in employers if e["node"]["fein"] != OWN_FEIN)
-    return Found({"fein": fein}, fein)
+    return await _employer(http, hub, fein)
+
+
+async def _find_misidentified(http: httpx.AsyncClient, hub: Hub) -> Found:
+    people = await _pages(http, hub, PEOPLE, "participants")
+    for person in people:
+        if MISIDENTIFYING_STATE not in _codes(person) or STATE in _codes(person):
+            continue
+        found = await _as_ocss(http, hub, MISIDENTIFIED_SSNS, {"id": person["id"]})
+        if found["participant"]["misidentifiedSsns"]:
+            return _participant(person)
+    raise AssertionError(f"the seeded data holds no {MISIDENTIFIED}")
 
 
 FINDERS: dict[str, Finder] = {
@@ -1001,6 +1114,7 @@ FINDERS: dict[str, Finder] = {
     CERT_REFUND: _find_cert_refund,
     EMPLOYER: _find_employer,
     OTHER_EMPLOYER: _find_other_employer,
+    MISIDENTIFIED: _find_misidentified,
 }
 
 
@@ -1068,9 +1182,12 @@ def _check(rule: Rule, found: Found, body: dict[str, Any], reference: Any) -> No
         assert not str(value).startswith("***")
         assert value == _at(reference, expect.path)
     elif expect.kind == "masked":
-        full_ssn = _at(reference, expect.path)
-        assert re.fullmatch(r"\d{3}-\d{2}-\d{4}", full_ssn)
-        assert value == f"***-**-{full_ssn[-4:]}"
+        full_value = _at(reference, expect.path)
+        ssns = full_value if isinstance(full_value, list) else [full_value]
+        assert ssns
+        assert all(re.fullmatch(r"\d{3}-\d{2}-\d{4}", ssn) for ssn in ssns), ssns
+        masks = [f"***-**-{ssn[-4:]}" for ssn in ssns]
+        assert value == (masks if isinstance(full_value, list) else masks[0])
     elif expect.kind == "answered":
         assert value is not None
     elif expect.kind == "present":

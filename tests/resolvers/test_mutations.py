@@ -71,7 +71,8 @@ async def _gql(
     assert response.status_code == 200, response.text
     body: dict[str, Any] = response.json()
     assert "errors" not in body, body["errors"]
-    return body["data"]
+    data: dict[str, Any] = body["data"]
+    return data
 
 
 async def _own_participant(http: httpx.AsyncClient, hub: Hub, state: str) -> str:

@@ -117,7 +117,8 @@ async def test_cases_page_through_with_cursors(http: httpx.AsyncClient, hub: Hub
     # when two pages of cases are read
     one = (await _post(http, headers, QUERY_CASES, first=3))["cases"]
     two = await _post(http, headers, QUERY_CASES, first=3, after=one["pageInfo"]["endCursor"])
-    # then they follow each other without overlap, and every case has its people
+    # then they follow each other without overlap, and every case has its people and
+    # the holding state's live view
     ids_one = [e["node"]["id"] for e in one["edges"]]
     ids_two = [e["node"]["id"] for e in two["cases"]["edges"]]
     assert len(ids_one) == 3
@@ -127,8 +128,9 @@ async def test_cases_page_through_with_cursors(http: httpx.AsyncClient, hub: Hub
     for edge in one["edges"]:
         roles = {p["role"] for p in edge["node"]["participants"]}
         assert {"CUSTODIAL_PARTY", "CHILD"} <= roles
-        assert edge["node"]["worker"] is None
-        assert edge["node"]["documents"] == []
+        assert edge["node"]["worker"]["name"]
+        assert edge["node"]["financials"]["arrears"]
+        assert edge["node"]["activities"]
 
 
 async def test_cases_filter_by_state_and_status(http: httpx.AsyncClient, hub: Hub):
@@ -259,7 +261,5 @@ async def test_node_finds_every_node_type(http: httpx.AsyncClient, hub: Hub, roo
 
 async def test_unreleased_lists_answer_empty(http: httpx.AsyncClient, hub: Hub):
     headers = hub.headers("state_worker", jurisdiction="06")
-    data = await _post(
-        http, headers, "{ documents { totalCount } terminationNotices { totalCount } }"
-    )
-    assert data == {"documents": {"totalCount": 0}, "terminationNotices": {"totalCount": 0}}
+    data = await _post(http, headers, "{ terminationNotices { totalCount } }")
+    assert data == {"terminationNotices": {"totalCount": 0}}

@@ -1,0 +1,136 @@
+"""Reading, sending and requesting documents of the Electronic Document Exchange.
+
+Reads are scoped at the source by policy (so `totalCount` counts only what the viewer
+may see); every document still passes its item rule in the schema's guard. Writes
+validate everything first (see `resolvers.document_input`), then store the content
+and record the document; a failed insert removes the content it stored.
+"""
+
+from __future__ import annotations
+
+import time
+import uuid
+
+from strawberry import Info
+
+from datasources.documents import DocumentDraft, DocumentRecord
+from datasources.pages import Page
+from policy.download_links import sign_download
+from policy.scopes import Scope, list_scope
+from policy.vocabulary import Relation, Resource
+from resolvers.context import Context
+from resolvers.document_input import DocumentInput, Problems, check_request, check_send
+from resolvers.errors import NotFound, Refused
+from resolvers.ids import decode_int_id, encode_global_id
+from resolvers.paging import empty_page, fetch_page, page_request
+from resolvers.writes import audit_write
+
+LIST_NAME = "Document"
+TYPE_NAME = "Document"
+WriteResult = tuple[DocumentRecord | None, Problems]
+
+
+def document_id(record: DocumentRecord) -> str:
+    return encode_global_id(TYPE_NAME, record.id)
+
+
+async def resolve_document(info: Info[Context, None], id: str) -> DocumentRecord:
+    """A document by id; unknown ids are NOT_FOUND, as are documents the viewer may not see."""
+    found = await info.context.loaders.document_by_id.load(decode_int_id(id, TYPE_NAME))
+    if found is None:
+        raise NotFound("not found")
+    return found
+
+
+def _scope(info: Info[Context, None]) -> tuple[Scope, str | None]:
+    """All documents, those of the viewer's jurisdiction, or none: as the policy says."""
+    viewer = info.context.viewer
+    scope, code = list_scope(info.context.decider, viewer, Resource.DOCUMENT, Relation.PARTY)
+    if scope is Scope.REFUSED:
+        raise Refused(code or "FORBIDDEN", "not allowed for this viewer")
+    if scope is Scope.RELATED and viewer.jurisdiction is None:
+        return Scope.NONE, None
+    return scope, viewer.jurisdiction if scope is Scope.RELATED else None
+
+
+async def resolve_documents(
+    info: Info[Context, None],
+    *,
+    case_id: str | None,
+    status: str | None,
+    first: int | None,
+    after: str | None,
+) -> Page[DocumentRecord]:
+    page = page_request(first, after, LIST_NAME)
+    scope, jurisdiction = _scope(info)
+    case_key = decode_int_id(case_id, "Case") if case_id is not None else None
+    if scope is Scope.NONE:
+        return empty_page()
+    pending = info.context.sources.documents.list_for_jurisdiction(
+        jurisdiction, case_id=case_key, status=status, page=page
+    )
+    return await fetch_page(pending)
+
+
+async def resolve_case_documents(info: Info[Context, None], case_id: int) -> list[DocumentRecord]:
+    """The case's documents the viewer may see (the guard checks each one again)."""
+    scope, jurisdiction = _scope(info)
+    if scope is Scope.NONE:
+        return []
+    records = await info.context.loaders.documents_by_case_id.load(case_id)
+    if jurisdiction is None:
+        return records
+    return [r for r in records if jurisdiction in (r.sender, r.recipient)]
+
+
+def download_url(info: Info[Context, None], record: DocumentRecord) -> str | None:
+    """A link valid for the configured TTL; None while the document has no content."""
+    if not record.has_content:
+        return None
+    settings = info.context.settings
+    expires_at = int(time.time()) + settings.download_url_ttl_seconds
+    return sign_download(document_id(record), expires_at=expires_at, secret=settings.token.secret)
+
+
+async def send_document(info: Info[Context, None], data: DocumentInput) -> WriteResult:
+    """Validate, store the content, record the document; a refusal changes nothing."""
+    checked = await check_send(info, data)
+    if checked.problems:
+        return _refused(info, checked.problems)
+    blobs = info.context.sources.blobs
+    key = f"documents/{uuid.uuid4().hex}"
+    try:
+        await blobs.put(key, checked.content)
+        try:
+            record = await info.context.sources.documents.create(checked.draft(blob_key=key))
+        except BaseException:
+            await blobs.delete(key)
+            raise
+    except BaseException:
+        audit_write(info, resource=Resource.DOCUMENT, record_id=None, refused=True)
+        raise
+    return _written(info, record)
+
+
+async def request_document(info: Info[Context, None], data: DocumentInput) -> WriteResult:
+    """Record a request for a document; it carries no content."""
+    checked = await check_request(info, data)
+    if checked.problems:
+        return _refused(info, checked.problems)
+    draft: DocumentDraft = checked.draft(blob_key=None)
+    try:
+        record = await info.context.sources.documents.create(draft)
+    except BaseException:
+        audit_write(info, resource=Resource.DOCUMENT, record_id=None, refused=True)
+        raise
+    return _written(info, record)
+
+
+def _refused(info: Info[Context, None], problems: Problems) -> WriteResult:
+    audit_write(info, resource=Resource.DOCUMENT, record_id=None, refused=True)
+    return None, problems
+
+
+def _written(info: Info[Context, None], record: DocumentRecord) -> WriteResult:
+    audit_write(info, resource=Resource.DOCUMENT, record_id=document_id(record), refused=False)
+    return record, []

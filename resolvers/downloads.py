@@ -1,0 +1,193 @@
+"""`GET /documents/{id}/content`: a document's content, by signed link and bearer token.
+
+The link (see `policy.download_links`) proves the hub offered this download
+recently; the bearer token proves who is downloading, and the policy decides
+again whether that viewer may still read the document (and its FTI). The download
+is written to the audit trail before the first byte leaves; if it cannot be
+written, nothing is sent.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+from collections.abc import AsyncIterator
+
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response, StreamingResponse
+from starlette.routing import Route
+
+from datasources.audit import AuditAction, AuditOutcome
+from datasources.blobs import BlobNotFound, BlobStoreError
+from datasources.documents import DocumentRecord
+from policy.audit import AuditLog
+from policy.download_links import PATH_TEMPLATE, DownloadRefused, verify_download
+from policy.enforcer import PolicyDecider
+from policy.relations import DocumentFacts, document_relation
+from policy.tokens import TokenRefused, Viewer, bearer_token, verify_token
+from policy.vocabulary import Action, Outcome, Resource
+from resolvers.context import PURPOSE_HEADER, Sources
+from resolvers.errors import BadUserInput
+from resolvers.ids import decode_int_id, encode_global_id
+from settings import Settings
+
+logger = logging.getLogger("hub.downloads")
+
+AUDIT_RESOURCE = "Document.content"
+OPERATION = "download"
+CHUNK_BYTES = 64 * 1024
+_STATUS = {"UNAUTHENTICATED": 401, "NOT_FOUND": 404, "INTERNAL_SERVER_ERROR": 500}
+_MESSAGES = {
+    "NOT_FOUND": "not found",
+    "FTI_RESTRICTED": "Federal Tax Information needs FTI clearance",
+    "INTERNAL_SERVER_ERROR": "internal server error",
+}
+
+
+class _Stop(Exception):
+    """Answer the request with this error instead of the content."""
+
+    def __init__(self, code: str, message: str | None = None) -> None:
+        super().__init__(code)
+        self.code = code
+        self.message = message or _MESSAGES.get(code, "not allowed for this viewer")
+
+
+def _error(stop: _Stop) -> JSONResponse:
+    body = {"errors": [{"message": stop.message, "extensions": {"code": stop.code}}]}
+    headers = {"Cache-Control": "no-store"}
+    if stop.code == "UNAUTHENTICATED":
+        headers["WWW-Authenticate"] = 'Bearer realm="child-support-hub"'
+    return JSONResponse(body, status_code=_STATUS.get(stop.code, 403), headers=headers)
+
+
+class DocumentDownload:
+    """The download endpoint, over the hub's sources, settings and policy."""
+
+    def __init__(self, sources: Sources, settings: Settings, decider: PolicyDecider) -> None:
+        self.sources = sources
+        self.settings = settings
+        self.decider = decider
+
+    async def respond(self, request: Request) -> Response:
+        try:
+            viewer = self._viewer(request)
+        except _Stop as stop:
+            return _error(stop)
+        purpose = request.headers.get(PURPOSE_HEADER)
+        audit = AuditLog(viewer=viewer, purpose=purpose[:64] if purpose else None)
+        try:
+            record = await self._allowed_record(request, viewer, audit)
+            content = await self._content(record)
+        except _Stop as stop:
+            return await self._refuse(stop, audit)
+        self._record(audit, "read", record.id, "allowed")
+        if not await self._write_audit(audit):
+            return _error(_Stop("INTERNAL_SERVER_ERROR"))
+        return _attachment(record, content)
+
+    def _viewer(self, request: Request) -> Viewer:
+        try:
+            header = request.headers.get("authorization")
+            return verify_token(bearer_token(header), self.settings.token)
+        except TokenRefused as refused:
+            raise _Stop("UNAUTHENTICATED", str(refused)) from refused
+
+    async def _allowed_record(
+        self, request: Request, viewer: Viewer, audit: AuditLog
+    ) -> DocumentRecord:
+        document_id = request.path_params["id"]
+        try:
+            key = decode_int_id(document_id, "Document")
+            verify_download(
+                document_id,
+                expires=request.query_params.get("expires"),
+                signature=request.query_params.get("signature"),
+                secret=self.settings.token.secret,
+            )
+        except (BadUserInput, DownloadRefused) as refused:
+            self._record(audit, "deny", None, "denied")
+            raise _Stop("FORBIDDEN", "not a valid download link") from refused
+        (record,) = await self.sources.documents.get_many([key])
+        if record is None:
+            raise _Stop("NOT_FOUND")
+        self._decide(viewer, record, audit)
+        return record
+
+    def _decide(self, viewer: Viewer, record: DocumentRecord, audit: AuditLog) -> None:
+        """The document's item rule, and for FTI content its FTI rule, as in the schema."""
+        facts = DocumentFacts(
+            _global_id(record.id), record.sender, record.recipient, record.contains_fti
+        )
+        relation = document_relation(facts, viewer)
+        resources = [Resource.DOCUMENT]
+        if record.contains_fti:
+            resources.append(Resource.DOCUMENT_DOWNLOAD_URL)
+        for resource in resources:
+            decision = self.decider.decide(viewer.role, viewer.fti, relation, resource, Action.READ)
+            if decision.outcome is not Outcome.ALLOW:
+                self._record(audit, "deny", record.id, "denied")
+                raise _Stop(decision.code or "FORBIDDEN")
+
+    async def _content(self, record: DocumentRecord) -> bytes:
+        if not record.has_content or record.blob_key is None:
+            raise _Stop("NOT_FOUND")
+        try:
+            content = await self.sources.blobs.get(record.blob_key)
+        except (BlobNotFound, BlobStoreError) as error:
+            logger.error("document content unavailable (%s)", type(error).__name__)
+            raise _Stop("INTERNAL_SERVER_ERROR") from error
+        if record.sha256 is not None and hashlib.sha256(content).hexdigest() != record.sha256:
+            logger.error("document content does not match its recorded digest")
+            raise _Stop("INTERNAL_SERVER_ERROR")
+        return content
+
+    def _record(
+        self, audit: AuditLog, action: AuditAction, record_id: int | None, outcome: AuditOutcome
+    ) -> None:
+        audit.record(
+            operation=OPERATION,
+            action=action,
+            resource=AUDIT_RESOURCE,
+            record_id=None if record_id is None else _global_id(record_id),
+            outcome=outcome,
+        )
+
+    async def _refuse(self, stop: _Stop, audit: AuditLog) -> Response:
+        if audit.drafts and not await self._write_audit(audit):
+            return _error(_Stop("INTERNAL_SERVER_ERROR"))
+        return _error(stop)
+
+    async def _write_audit(self, audit: AuditLog) -> bool:
+        try:
+            await self.sources.audit.append_many(audit.drafts)
+        except Exception as error:  # any failure to record withholds the content
+            logger.error("audit events not written (%s): download withheld", type(error).__name__)
+            return False
+        return True
+
+
+def _global_id(record_id: int) -> str:
+    return encode_global_id("Document", record_id)
+
+
+def _attachment(record: DocumentRecord, content: bytes) -> StreamingResponse:
+    async def chunks() -> AsyncIterator[bytes]:
+        for start in range(0, len(content), CHUNK_BYTES):
+            yield content[start : start + CHUNK_BYTES]
+
+    headers = {
+        "Content-Disposition": f'attachment; filename="document-{record.id}"',
+        "Cache-Control": "no-store",
+        "Content-Length": str(len(content)),
+        "X-Content-Type-Options": "nosniff",
+    }
+    return StreamingResponse(chunks(), media_type="application/octet-stream", headers=headers)
+
+
+def build_download_routes(
+    *, sources: Sources, settings: Settings, decider: PolicyDecider
+) -> list[Route]:
+    """The download route; mount it beside /graphql."""
+    download = DocumentDownload(sources, settings, decider)
+    return [Route(PATH_TEMPLATE, download.respond, methods=["GET"])]
