@@ -30,6 +30,9 @@ T = TypeVar("T")
 def main() -> None:
     """The child support data exchange hub."""
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
+    # drivers log statements with their parameters at DEBUG: never let SSNs reach a log
+    for driver in ("aiosqlite", "asyncpg", "sqlalchemy.engine"):
+        logging.getLogger(driver).setLevel(logging.WARNING)
 
 
 @main.command()

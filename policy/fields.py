@@ -60,6 +60,8 @@ FIELD_RULES: dict[str, tuple[FieldRule, ...]] = {
     "Query.participants": (
         _PARTICIPANT,
         FieldRule(Resource.PARTICIPANT_SEARCH, when_argument="ssn"),
+        # a date-of-birth filter would confirm the dates the field itself withholds
+        FieldRule(Resource.PARTICIPANT_SEARCH, when_argument="date_of_birth"),
     ),
     "Case.participants": (_PARTICIPANT,),
     "Participant.ssn": (_SSN,),

@@ -14,7 +14,7 @@ class Resource(StrEnum):
     PARTICIPANT = "Participant"
     """Reading participants at all: `participant`, `participants`, `Case.participants`."""
     PARTICIPANT_SEARCH = "Participant.search"
-    """Searching participants by SSN."""
+    """Searching participants by SSN or date of birth."""
     PARTICIPANT_SSN = "Participant.ssn"
     """A participant's SSN (PII), also as reported misidentified."""
     PARTICIPANT_DATE_OF_BIRTH = "Participant.dateOfBirth"

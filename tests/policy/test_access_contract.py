@@ -170,6 +170,11 @@ PARTICIPANT = "query($id: ID!) { participant(id: $id) { id firstName lastName } 
 PARTICIPANTS = "{ participants(first: 3) { totalCount edges { node { id lastName } } } }"
 NODE_PARTICIPANT = "query($id: ID!) { node(id: $id) { id ... on Participant { lastName } } }"
 SEARCH = "query($ssn: String) { participants(ssn: $ssn) { edges { node { id } } } }"
+# not in access.md: a date-of-birth filter would confirm the dates the field withholds,
+# so it is a search by identifying data like the SSN search
+SEARCH_DOB = (
+    "query($dob: Date) { participants(dateOfBirth: $dob, first: 100) { edges { node { id } } } }"
+)
 CASE_PARTICIPANTS = (
     "query($id: ID!) { case(id: $id) { id participants { role participant { id } } } }"
 )
@@ -358,6 +363,30 @@ RULES: list[Rule] = [
         NONE,
         OWN,
         SEARCH,
+        refused("FORBIDDEN", "participants"),
+    ),
+    Rule(
+        "search(dateOfBirth)-state_worker-other-present",
+        "state_worker",
+        STATE_WORKER,
+        OTHER,
+        SEARCH_DOB,
+        present("participants.edges.node.id"),
+    ),
+    Rule(
+        "search(dateOfBirth)-ocss_staff-present",
+        "ocss_staff",
+        OCSS,
+        OWN,
+        SEARCH_DOB,
+        present("participants.edges.node.id"),
+    ),
+    Rule(
+        "search(dateOfBirth)-analyst-forbidden",
+        "analyst",
+        NONE,
+        OWN,
+        SEARCH_DOB,
         refused("FORBIDDEN", "participants"),
     ),
     Rule(
@@ -893,7 +922,7 @@ PEOPLE = """
 query People($after: String) {
   participants(first: 100, after: $after) {
     pageInfo { hasNextPage endCursor }
-    edges { node { id ssn familyViolence cases { role case { id state { code } } } } }
+    edges { node { id ssn dateOfBirth familyViolence cases { role case { id state { code } } } } }
   }
 }
 """
@@ -960,7 +989,8 @@ def _is_adult(person: dict[str, Any]) -> bool:
 
 
 def _participant(person: dict[str, Any]) -> Found:
-    return Found({"id": person["id"], "ssn": person["ssn"]}, person["id"])
+    variables = {"id": person["id"], "ssn": person["ssn"], "dob": person["dateOfBirth"]}
+    return Found(variables, person["id"])
 
 
 async def _first_located(
