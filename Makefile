@@ -21,10 +21,13 @@ assets: $(ASSETS)
 
 setup: $(INSTALLED) $(ASSETS)
 
+# the state-system simulator runs beside the hub, as its own process: QUICK views
+# really travel over HTTP, as they do to each state's system in production
 run: setup
 	$(BIN)/hub migrate
 	$(BIN)/hub seed --if-empty
-	$(BIN)/hub serve
+	$(BIN)/hub state-sim & sim=$$!; trap 'kill $$sim 2>/dev/null' EXIT INT TERM; \
+	  $(BIN)/hub serve
 
 test: setup tools
 	$(BIN)/python -m pytest
