@@ -6,7 +6,14 @@ from typing import Any
 
 import strawberry
 from graphql import GraphQLError
-from strawberry.extensions import ParserCache, QueryDepthLimiter, ValidationCache
+from strawberry.extensions import (
+    AddValidationRules,
+    MaxTokensLimiter,
+    ParserCache,
+    ValidationCache,
+)
+from strawberry.extensions.max_aliases import create_validator as create_alias_validator
+from strawberry.extensions.query_depth_limiter import create_validator
 from strawberry.schema.config import StrawberryConfig
 from strawberry.types.execution import ExecutionContext
 
@@ -80,6 +87,11 @@ GUARDED = apply_guards(
 )
 
 
+# operation limits: far above what the portal's own queries need, far below abuse
+MAX_ALIASES = 50
+MAX_TOKENS = 10_000
+
+
 class HubSchema(strawberry.Schema):
     hide_suggestions = False
 
@@ -91,10 +103,14 @@ class HubSchema(strawberry.Schema):
 
 def build_schema(*, max_depth: int = 12, hide_suggestions: bool = False) -> HubSchema:
     """The schema with cached parsing and validation, depth limit and error codes."""
+    # one rule class for the schema's life: the validation cache keys on the rules, so a
+    # fresh QueryDepthLimiter per request would make every lookup a miss
+    limits = [create_validator(max_depth, None, None), create_alias_validator(MAX_ALIASES)]
     extensions: list[Any] = [
+        lambda: MaxTokensLimiter(MAX_TOKENS),
         lambda: ParserCache(maxsize=512),
+        lambda: AddValidationRules(limits),
         lambda: ValidationCache(maxsize=512),
-        lambda: QueryDepthLimiter(max_depth=max_depth),
         IntrospectionPolicy,
         AuditTrailWriter,
     ]

@@ -21,7 +21,12 @@ INTERNAL_MESSAGE = "Internal server error."
 _SUGGESTION = re.compile(r" Did you mean .*\?$")
 
 
+_LIMITS = ("exceeds maximum operation depth", "aliases found. Allowed", "tokens. Parsing aborted")
+
+
 def _code_of(error: GraphQLError, parsed: bool) -> str:
+    if any(limit in error.message for limit in _LIMITS) and error.path is None:
+        return "OPERATION_TOO_COMPLEX"
     if isinstance(error.original_error, HubError):
         return str((error.original_error.extensions or {}).get("code", "INTERNAL_SERVER_ERROR"))
     if error.original_error is not None and not isinstance(error.original_error, GraphQLError):

@@ -194,6 +194,29 @@ async def test_oversized_body_is_refused(http: httpx.AsyncClient, hub: Hub):
     assert _codes(response.json()) == ["BAD_USER_INPUT"]
 
 
+async def test_too_deep_an_operation_is_refused(http: httpx.AsyncClient, hub: Hub):
+    # given a query that walks participants and cases back and forth past the depth limit
+    hop = "participants { participant { cases { case { "
+    query = "{ cases(first: 1) { edges { node { " + hop * 4 + "id" + " } } } }" * 4 + " } } } }"
+    # when it is sent
+    response = await http.post("/graphql", json={"query": query}, headers=hub.headers("analyst"))
+    # then it is refused before it runs
+    assert _codes(response.json()) == ["OPERATION_TOO_COMPLEX"]
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "{ " + " ".join(f"a{i}: viewer {{ role }}" for i in range(51)) + " }",
+        "{ viewer { " + "role " * 10_001 + "} }",
+    ],
+    ids=["aliases", "tokens"],
+)
+async def test_operation_limits(http: httpx.AsyncClient, hub: Hub, query: str):
+    response = await http.post("/graphql", json={"query": query}, headers=hub.headers("analyst"))
+    assert _codes(response.json()) == ["OPERATION_TOO_COMPLEX"]
+
+
 async def test_healthz(http: httpx.AsyncClient):
     response = await http.get("/healthz")
     assert response.json() == {"status": "ok"}
