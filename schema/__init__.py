@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import strawberry
-from graphql import GraphQLError
+from graphql import ASTValidationRule, GraphQLError
 from strawberry.extensions import (
     AddValidationRules,
     MaxTokensLimiter,
@@ -105,7 +105,10 @@ def build_schema(*, max_depth: int = 12, hide_suggestions: bool = False) -> HubS
     """The schema with cached parsing and validation, depth limit and error codes."""
     # one rule class for the schema's life: the validation cache keys on the rules, so a
     # fresh QueryDepthLimiter per request would make every lookup a miss
-    limits = [create_validator(max_depth, None, None), create_alias_validator(MAX_ALIASES)]
+    limits: list[type[ASTValidationRule]] = [
+        create_validator(max_depth, None, None),
+        create_alias_validator(MAX_ALIASES),
+    ]
     extensions: list[Any] = [
         lambda: MaxTokensLimiter(MAX_TOKENS),
         lambda: ParserCache(maxsize=512),
