@@ -17,7 +17,10 @@ from tests.conftest import Hub, serving
 from tests.services.servers import free_port, serve_app
 
 TIMEOUT = 0.5
-VIEW = "stateCaseId state { code } participants { role } worker { name } financials { arrears } activities { code }"
+VIEW = (
+    "stateCaseId state { code } participants { role }"
+    " worker { name } financials { arrears } activities { code }"
+)
 
 
 class CountingApp:
@@ -173,7 +176,10 @@ async def test_tax_refund_offset_payments_are_fti(
 
 
 async def test_quick_is_refused_to_analysts(http: httpx.AsyncClient, hub: Hub, states: list[str]):
-    query = f'{{ cases(state: "{states[0]}", first: 1) {{ edges {{ node {{ worker {{ name }} }} }} }} }}'
+    query = (
+        f'{{ cases(state: "{states[0]}", first: 1)'
+        " { edges { node { worker { name } } } } }"
+    )
     response = await http.post("/graphql", json={"query": query}, headers=hub.headers("analyst"))
     body = response.json()
     assert body["data"]["cases"]["edges"][0]["node"]["worker"] is None
