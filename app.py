@@ -8,23 +8,29 @@ from contextlib import asynccontextmanager
 from typing import TypedDict
 
 import httpx
+from redis.asyncio import Redis
 from sqlalchemy.ext.asyncio import AsyncEngine
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import JSONResponse
-from starlette.routing import Route
+from starlette.routing import Route, WebSocketRoute
 
 from datasources.blobs import BlobStore
 from datasources.engines import build_engines, dispose_engines
 from datasources.file_directory import load_directory
 from datasources.http_state_systems import HttpStateSystemSource
 from datasources.local_blobs import LocalBlobStore
+from datasources.memory_bus import InProcessNoticeBus
+from datasources.notice_bus import NoticeBus
+from datasources.outbox_relay import relay_outbox
+from datasources.redis_bus import RedisStreamNoticeBus
 from datasources.s3_blobs import S3BlobStore
 from datasources.sql_audit import SqlAuditTrail
 from datasources.sql_documents import SqlDocumentSource
 from datasources.sql_fcr import SqlFcrSource
 from datasources.sql_ndnh import SqlNdnhSource
+from datasources.sql_notices import SqlNoticeSource
 from datasources.sql_offsets import SqlOffsetSource
 from ide import build_ide_routes
 from policy.authentication import BearerAuthentication
@@ -58,12 +64,22 @@ def build_sources(
         audit=SqlAuditTrail(engines["audit"]),
         documents=SqlDocumentSource(engines["documents"]),
         blobs=build_blob_store(settings),
+        notices=SqlNoticeSource(engines["notices"]),
+        bus=build_bus(settings),
+        outbox_wake=asyncio.Event(),
         state_systems=HttpStateSystemSource(
             state_client,
             urls=settings.state_system_url,
             timeout=settings.state_system_timeout,
         ),
     )
+
+
+def build_bus(settings: Settings) -> NoticeBus:
+    """Redis Streams across processes when HUB_REDIS_URL is set, else in-process."""
+    if settings.redis_url:
+        return RedisStreamNoticeBus(Redis.from_url(settings.redis_url))
+    return InProcessNoticeBus()
 
 
 def build_blob_store(settings: Settings) -> BlobStore:
@@ -103,12 +119,21 @@ def create_app(settings: Settings | None = None) -> Starlette:
 
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[State]:
-        purging = asyncio.create_task(
-            purge_on_schedule(sources.audit, settings.audit_purge_interval_seconds)
-        )
+        await sources.bus.start()
+        tasks = [
+            asyncio.create_task(
+                purge_on_schedule(sources.audit, settings.audit_purge_interval_seconds)
+            ),
+            asyncio.create_task(
+                relay_outbox(sources.notices, sources.bus, wake=sources.outbox_wake)
+            ),
+        ]
         async with policy_reloading(decider, watch=settings.is_development):
             yield {"engines": engines, "sources": sources}
-        purging.cancel()
+        for task in tasks:
+            task.cancel()
+        await asyncio.gather(*tasks, return_exceptions=True)
+        await sources.bus.close()
         await dispose_engines(engines)
         await sources.blobs.close()
         await state_client.aclose()
@@ -116,6 +141,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
     app = Starlette(
         routes=[
             Route("/graphql", graphql, methods=["GET", "POST"]),
+            WebSocketRoute("/graphql", graphql),
             Route("/healthz", healthz),
             *build_ide_routes(),
             *build_download_routes(sources=sources, settings=settings, decider=decider),

@@ -7,7 +7,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
-SQL_SOURCES = ("fcr", "ndnh", "offsets", "audit", "documents")
+SQL_SOURCES = ("fcr", "ndnh", "offsets", "audit", "documents", "notices")
 # A published key, accepted only when HUB_ENV=development.
 DEVELOPMENT_TOKEN_SECRET = (
     "development-only-token-secret-of-the-child-support-hub-never-for-production"
@@ -51,6 +51,8 @@ class Settings:
     max_body_bytes: int = 16 * 1024 * 1024
     max_query_depth: int = 12
     audit_purge_interval_seconds: float = 24 * 3600
+    ws_init_timeout_seconds: float = 5.0
+    redis_url: str | None = None
     extra: Mapping[str, str] = field(default_factory=dict)
     blob_dir: Path | None = None
     """Where document contents are kept on disk; None: `<data_dir>/blobs`."""
@@ -159,6 +161,8 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
         max_body_bytes=int(env.get("HUB_MAX_BODY_BYTES", str(16 * 1024 * 1024))),
         max_query_depth=int(env.get("HUB_MAX_QUERY_DEPTH", "12")),
         audit_purge_interval_seconds=float(env.get("HUB_AUDIT_PURGE_INTERVAL", str(24 * 3600))),
+        ws_init_timeout_seconds=float(env.get("HUB_WS_INIT_TIMEOUT", "5")),
+        redis_url=env.get("HUB_REDIS_URL") or None,
         blob_dir=Path(env["HUB_BLOB_DIR"]).resolve() if env.get("HUB_BLOB_DIR") else None,
         blob_s3=_s3_settings(env),
         download_url_ttl_seconds=int(env.get("HUB_DOWNLOAD_URL_TTL", "300")),

@@ -19,6 +19,7 @@ from policy.relations import (
     document_relation,
     employer_relation,
     locate_relation,
+    notice_relation,
     participant_relation,
     submitting_relation,
 )
@@ -82,6 +83,7 @@ FIELD_RULES: dict[str, tuple[FieldRule, ...]] = {
         FieldRule(Resource.TAX_REFUND_OFFSET, Classification.FTI, submitting_relation),
     ),
     "Query.auditEvents": (FieldRule(Resource.AUDIT_EVENT),),
+    "TerminationNotice.participant": (FieldRule(Resource.NOTICE_PARTICIPANT),),
     "Document.downloadUrl": (
         FieldRule(
             Resource.DOCUMENT_DOWNLOAD_URL,
@@ -97,6 +99,7 @@ ITEM_RULES: dict[str, ItemRule] = {
     "Case": ItemRule(Resource.CASE),
     "Employer": ItemRule(Resource.EMPLOYER, relation=employer_relation),
     "OffsetCertification": ItemRule(Resource.OFFSET_CERTIFICATION, relation=submitting_relation),
+    "TerminationNotice": ItemRule(Resource.TERMINATION_NOTICE, relation=notice_relation),
     "Payment": ItemRule(
         Resource.FTI_PAYMENT,
         Classification.FTI,
@@ -139,6 +142,8 @@ ITEM_FIELDS: frozenset[str] = frozenset(
         "DocumentPayload.document",
         "TerminationNotice.employer",
         "TerminationNotice.participant",
+        "Query.terminationNotices",
+        "ReportTerminationPayload.notice",
         "OffsetCertificationPayload.offsetCertification",
         "CaseFinancials.paymentsReceived",
         "CaseFinancials.paymentsDistributed",

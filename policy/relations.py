@@ -41,6 +41,15 @@ class EmployerFacts:
 
 
 @dataclass(frozen=True)
+class NoticeFacts:
+    """Who reported a termination notice, and which jurisdictions it notified."""
+
+    record_id: str
+    employer_fein: str
+    states: frozenset[str]
+
+
+@dataclass(frozen=True)
 class PaymentFacts:
     """A QUICK payment row: FTI when its source is the federal tax refund offset."""
 
@@ -111,4 +120,15 @@ def document_relation(facts: object, viewer: Viewer) -> Relation:
         and viewer.jurisdiction in (facts.sender, facts.recipient)
     ):
         return Relation.PARTY
+    return Relation.OTHER
+
+
+def notice_relation(facts: object, viewer: Viewer) -> Relation:
+    """REPORTER for the organisation that reported it, NOTIFIED for a notified jurisdiction."""
+    if not isinstance(facts, NoticeFacts):
+        return Relation.OTHER
+    if viewer.fein is not None and facts.employer_fein == viewer.fein:
+        return Relation.REPORTER
+    if viewer.jurisdiction is not None and viewer.jurisdiction in facts.states:
+        return Relation.NOTIFIED
     return Relation.OTHER

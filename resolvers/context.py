@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -11,6 +12,8 @@ from datasources.directory import DirectorySource
 from datasources.documents import DocumentSource
 from datasources.fcr import FcrSource
 from datasources.ndnh import NdnhSource
+from datasources.notice_bus import NoticeBus
+from datasources.notices import NoticeSource
 from datasources.offsets import OffsetSource
 from datasources.state_systems import StateSystemSource
 from policy.audit import AuditLog
@@ -36,6 +39,9 @@ class Sources:
     documents: DocumentSource
     blobs: BlobStore
     state_systems: StateSystemSource
+    notices: NoticeSource
+    bus: NoticeBus
+    outbox_wake: asyncio.Event
 
 
 @dataclass

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import TYPE_CHECKING, Any
 
 import orjson
@@ -11,11 +12,13 @@ from starlette.responses import HTMLResponse, JSONResponse, Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
+from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL
 
 from ide import render_ide_html
 from policy.authentication import VIEWER_KEY
 from policy.enforcer import PolicyDecider
 from resolvers.context import Context, Sources, build_context
+from resolvers.websocket import ANONYMOUS, HubTransportWsHandler
 from settings import Settings
 
 if TYPE_CHECKING:
@@ -27,18 +30,27 @@ def _error_body(message: str, code: str) -> dict[str, Any]:
 
 
 class HubGraphQL(GraphQL[Context, None]):
-    """Strawberry's ASGI view, with the hub's context and offline GraphiQL."""
+    """Strawberry's ASGI view, with the hub's context, WebSocket handler and offline GraphiQL."""
+
+    graphql_transport_ws_handler_class = HubTransportWsHandler
 
     def __init__(
         self, schema: Any, *, sources: Sources, settings: Settings, decider: PolicyDecider
     ) -> None:
-        super().__init__(schema, graphql_ide="graphiql")
+        super().__init__(
+            schema,
+            graphql_ide="graphiql",
+            subscription_protocols=(GRAPHQL_TRANSPORT_WS_PROTOCOL,),
+            connection_init_wait_timeout=timedelta(seconds=settings.ws_init_timeout_seconds),
+        )
         self.sources = sources
         self.settings = settings
         self.decider = decider
 
     async def get_context(self, request: Request | WebSocket, response: Any) -> Context:
         viewer: Viewer | None = request.scope.get(VIEWER_KEY)
+        if isinstance(request, WebSocket):
+            viewer = ANONYMOUS  # until connection_init brings a token
         if viewer is None:
             raise HTTPException(401, "no bearer token")
         return build_context(

@@ -26,7 +26,13 @@ from schema.employer import EmployerQuery, NewHire, QuarterlyWage
 from schema.errors import label_errors
 from schema.guard import apply_guards
 from schema.node import NodeQuery
-from schema.notice import NoticeQuery, TerminationNotice
+from schema.notice import (
+    NoticeMutation,
+    NoticeQuery,
+    NoticeSubscription,
+    ReportTerminationPayload,
+    TerminationNotice,
+)
 from schema.offset import (
     OffsetCertification,
     OffsetCertificationPayload,
@@ -63,7 +69,12 @@ class Query(
 
 
 @strawberry.type(description="Changes, each answered with a payload and its user errors.")
-class Mutation(MisidentifiedSsnMutation, OffsetMutation, DocumentMutation):
+class Mutation(MisidentifiedSsnMutation, OffsetMutation, DocumentMutation, NoticeMutation):
+    pass
+
+
+@strawberry.type(description="Live events.")
+class Subscription(NoticeSubscription):
     pass
 
 
@@ -83,6 +94,7 @@ GUARDED = apply_guards(
         OffsetCertificationPayload,
         DocumentPayload,
         CaseFinancials,
+        ReportTerminationPayload,
     ]
 )
 
@@ -120,6 +132,7 @@ def build_schema(*, max_depth: int = 12, hide_suggestions: bool = False) -> HubS
     built = HubSchema(
         query=Query,
         mutation=Mutation,
+        subscription=Subscription,
         extensions=extensions,
         config=StrawberryConfig(scalar_map=SCALAR_MAP),
     )

@@ -1,0 +1,171 @@
+"""Termination notices and their outbox, in their own SQL database."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable, Sequence
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import Row, exists, func, insert, or_, select, update
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
+
+from datasources.addresses import AddressRecord
+from datasources.keyset import align_many, align_one, fetch_page
+from datasources.models.notices import NoticeOutboxRow, NoticeStateRow, TerminationNoticeRow
+from datasources.notices import NoticeDraft, NoticeFilter, TerminationNoticeRecord
+from datasources.pages import Page, PageRequest
+
+_N = TerminationNoticeRow.__table__.c
+_S = NoticeStateRow.__table__.c
+_O = NoticeOutboxRow.__table__.c
+
+
+def _address(row: Row[Any]) -> AddressRecord | None:
+    if row.address_line1 is None:
+        return None
+    return AddressRecord(
+        line1=row.address_line1,
+        line2=row.address_line2,
+        city=row.address_city,
+        state=row.address_state,
+        zip=row.address_zip,
+    )
+
+
+def _notice(row: Row[Any], states: Sequence[str]) -> TerminationNoticeRecord:
+    reported_at = row.reported_at
+    if reported_at.tzinfo is None:  # SQLite hands back naive UTC
+        reported_at = reported_at.replace(tzinfo=UTC)
+    return TerminationNoticeRecord(
+        id=row.id,
+        employer_id=row.employer_id,
+        employer_fein=row.employer_fein,
+        participant_id=row.participant_id,
+        employee_name=row.employee_name,
+        terminated_on=row.terminated_on,
+        never_employed=row.never_employed,
+        last_known_address=_address(row),
+        new_employer_name=row.new_employer_name,
+        reported_at=reported_at,
+        states=tuple(sorted(states)),
+    )
+
+
+def _values(draft: NoticeDraft, now: datetime) -> dict[str, Any]:
+    address = draft.last_known_address
+    return {
+        "employer_id": draft.employer_id,
+        "employer_fein": draft.employer_fein,
+        "participant_id": draft.participant_id,
+        "employee_name": draft.employee_name,
+        "terminated_on": draft.terminated_on,
+        "never_employed": draft.never_employed,
+        "address_line1": address.line1 if address else None,
+        "address_line2": address.line2 if address else None,
+        "address_city": address.city if address else None,
+        "address_state": address.state if address else None,
+        "address_zip": address.zip if address else None,
+        "new_employer_name": draft.new_employer_name,
+        "reported_at": now,
+    }
+
+
+class SqlNoticeSource:
+    """`NoticeSource` over the notices database."""
+
+    def __init__(self, engine: AsyncEngine) -> None:
+        self._engine = engine
+
+    async def record(self, draft: NoticeDraft) -> TerminationNoticeRecord:
+        now = datetime.now(UTC)
+        async with self._engine.begin() as conn:
+            notice_id = await conn.scalar(
+                insert(TerminationNoticeRow).values(**_values(draft, now)).returning(_N.id)
+            )
+            assert notice_id is not None
+            if draft.states:
+                await conn.execute(
+                    insert(NoticeStateRow),
+                    [{"notice_id": notice_id, "jurisdiction": code} for code in draft.states],
+                )
+            await conn.execute(insert(NoticeOutboxRow).values(notice_id=notice_id, created_at=now))
+            row = (await conn.execute(select(TerminationNoticeRow).where(_N.id == notice_id))).one()
+        return _notice(row, draft.states)
+
+    async def _with_states(
+        self, conn: AsyncConnection, rows: Sequence[Row[Any]]
+    ) -> list[TerminationNoticeRecord]:
+        ids = [row.id for row in rows]
+        pairs = (
+            await conn.execute(select(_S.notice_id, _S.jurisdiction).where(_S.notice_id.in_(ids)))
+        ).all()
+        states = align_many(ids, pairs, lambda pair: pair[0])
+        return [
+            _notice(row, [code for _, code in group])
+            for row, group in zip(rows, states, strict=True)
+        ]
+
+    async def get_many(self, ids: Sequence[int]) -> Sequence[TerminationNoticeRecord | None]:
+        async with self._engine.connect() as conn:
+            rows = (await conn.execute(select(TerminationNoticeRow).where(_N.id.in_(ids)))).all()
+            notices = await self._with_states(conn, rows)
+        return align_one(ids, notices, lambda n: n.id)
+
+    async def list_notices(
+        self, where: NoticeFilter, page: PageRequest
+    ) -> Page[TerminationNoticeRecord]:
+        stmt = select(TerminationNoticeRow)
+        if where.since is not None:
+            stmt = stmt.where(_N.reported_at >= where.since)
+        scopes = []
+        if where.employer_fein is not None:
+            scopes.append(_N.employer_fein == where.employer_fein)
+        if where.jurisdiction is not None:
+            notified = exists().where(_S.notice_id == _N.id, _S.jurisdiction == where.jurisdiction)
+            scopes.append(notified)
+        if scopes:
+            stmt = stmt.where(or_(*scopes))
+        async with self._engine.connect() as conn:
+            found = await fetch_page(conn, stmt, _N.id, page, lambda row: row)
+            notices = await self._with_states(conn, list(found.items))
+        return Page(items=notices, keys=found.keys, has_next=found.has_next, total=found.total)
+
+    async def newest_id(self) -> int | None:
+        async with self._engine.connect() as conn:
+            newest = await conn.scalar(select(func.max(_N.id)))
+        return int(newest) if newest is not None else None
+
+    async def list_after(
+        self, notice_id: int | None, *, since: datetime | None = None, limit: int = 500
+    ) -> list[TerminationNoticeRecord]:
+        stmt = select(TerminationNoticeRow).order_by(_N.id).limit(limit)
+        if notice_id is not None:
+            stmt = stmt.where(_N.id > notice_id)
+        if since is not None:
+            stmt = stmt.where(_N.reported_at >= since)
+        async with self._engine.connect() as conn:
+            rows = (await conn.execute(stmt)).all()
+            return await self._with_states(conn, rows)
+
+    async def drain_outbox(
+        self, publish: Callable[[list[int]], Awaitable[None]], *, limit: int = 100
+    ) -> int:
+        claim = (
+            select(_O.id, _O.notice_id)
+            .where(_O.published_at.is_(None))
+            .order_by(_O.id)
+            .limit(limit)
+        )
+        async with self._engine.begin() as conn:
+            if conn.dialect.name != "sqlite":
+                claim = claim.with_for_update(skip_locked=True)
+            entries = (await conn.execute(claim)).all()
+            if not entries:
+                return 0
+            await publish([entry.notice_id for entry in entries])
+            await conn.execute(
+                update(NoticeOutboxRow)
+                .where(_O.id.in_([entry.id for entry in entries]))
+                .values(published_at=datetime.now(UTC))
+            )
+        return len(entries)

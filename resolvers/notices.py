@@ -1,0 +1,213 @@
+"""eTermination: employers report terminations; caseworkers read the notices meant for them."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+
+from strawberry import Info
+
+from datasources.addresses import AddressRecord
+from datasources.ndnh import EmployerRecord
+from datasources.notices import NoticeDraft, NoticeFilter, TerminationNoticeRecord
+from datasources.pages import Page, PageRequest
+from policy.relations import NoticeFacts, notice_relation
+from policy.vocabulary import Action, Outcome, Relation, Resource
+from resolvers.context import Context
+from resolvers.ids import encode_global_id
+from resolvers.paging import empty_page, fetch_page, page_request
+from resolvers.writes import InputProblem, audit_write
+
+LIST_NAME = "TerminationNotice"
+SSN_FORMAT = re.compile(r"^\d{3}-\d{2}-\d{4}$")
+ZIP_FORMAT = re.compile(r"^\d{5}(-\d{4})?$")
+
+
+@dataclass(frozen=True)
+class TerminationReport:
+    employee_ssn: str
+    employee_first_name: str
+    employee_last_name: str
+    terminated_on: date | None
+    never_employed: bool
+    last_known_address: AddressRecord | None
+    new_employer_name: str | None
+
+
+@dataclass(frozen=True)
+class ReportResult:
+    notice: TerminationNoticeRecord | None
+    problems: list[InputProblem]
+
+
+def notice_facts(record: TerminationNoticeRecord) -> NoticeFacts:
+    return NoticeFacts(
+        encode_global_id(LIST_NAME, record.id), record.employer_fein, frozenset(record.states)
+    )
+
+
+def may_read(context: Context, record: TerminationNoticeRecord) -> bool:
+    """Whether the viewer may see this notice (as policy says for TerminationNotice)."""
+    viewer = context.viewer
+    relation = notice_relation(notice_facts(record), viewer)
+    decision = context.decider.decide(
+        viewer.role, viewer.fti, relation, Resource.TERMINATION_NOTICE, Action.READ
+    )
+    return decision.outcome is Outcome.ALLOW
+
+
+def _scope(context: Context) -> NoticeFilter | None:
+    """The viewer's rows, pushed down to the query; None when no row is theirs."""
+    viewer = context.viewer
+    relations = (Relation.OTHER, Relation.REPORTER, Relation.NOTIFIED)
+    allowed = context.decider.relations_allowed(
+        viewer.role, viewer.fti, Resource.TERMINATION_NOTICE, relations
+    )
+    if Relation.OTHER in allowed:
+        return NoticeFilter()
+    fein = viewer.fein if Relation.REPORTER in allowed else None
+    jurisdiction = viewer.jurisdiction if Relation.NOTIFIED in allowed else None
+    if fein is None and jurisdiction is None:
+        return None
+    return NoticeFilter(employer_fein=fein, jurisdiction=jurisdiction)
+
+
+async def resolve_notices(
+    info: Info[Context, None], *, since: datetime | None, first: int | None, after: str | None
+) -> Page[TerminationNoticeRecord]:
+    page = page_request(first, after, LIST_NAME)
+    scope = _scope(info.context)
+    if scope is None:
+        return empty_page()
+    where = NoticeFilter(
+        since=since, employer_fein=scope.employer_fein, jurisdiction=scope.jurisdiction
+    )
+    return await fetch_page(info.context.sources.notices.list_notices(where, page))
+
+
+def _check_report(report: TerminationReport, postal_codes: set[str]) -> list[InputProblem]:
+    problems = []
+    if not SSN_FORMAT.match(report.employee_ssn):
+        problems.append(_bad("employeeSsn", "SSN must be well-formed NNN-NN-NNNN"))
+    for field, name in (
+        ("employeeFirstName", report.employee_first_name),
+        ("employeeLastName", report.employee_last_name),
+    ):
+        if not name.strip() or len(name) > 40:
+            problems.append(_bad(field, "a name of 1 to 40 characters"))
+    problems += _check_dates(report)
+    if report.last_known_address is not None:
+        problems += _check_address(report.last_known_address, postal_codes)
+    if report.new_employer_name is not None and len(report.new_employer_name) > 80:
+        problems.append(_bad("newEmployerName", "at most 80 characters"))
+    return problems
+
+
+def _check_dates(report: TerminationReport) -> list[InputProblem]:
+    if report.never_employed and report.terminated_on is not None:
+        return [_bad("terminatedOn", "someone never employed has no termination date")]
+    if not report.never_employed and report.terminated_on is None:
+        return [_bad("terminatedOn", "give the termination date, or neverEmployed: true")]
+    if report.terminated_on is not None and report.terminated_on > datetime.now(UTC).date():
+        return [_bad("terminatedOn", "the termination date is in the future")]
+    return []
+
+
+def _check_address(address: AddressRecord, postal_codes: set[str]) -> list[InputProblem]:
+    problems = []
+    if not address.line1.strip() or not address.city.strip():
+        problems.append(_bad("lastKnownAddress", "line1 and city are required"))
+    if address.state.upper() not in postal_codes:
+        problems.append(_bad("lastKnownAddress", "state must be a postal abbreviation", "state"))
+    if not ZIP_FORMAT.match(address.zip):
+        problems.append(_bad("lastKnownAddress", "zip must be NNNNN or NNNNN-NNNN", "zip"))
+    return problems
+
+
+def _bad(field: str, message: str, sub: str | None = None) -> InputProblem:
+    path = ("input", field, sub) if sub else ("input", field)
+    return InputProblem(path, message)
+
+
+def _refused(info: Info[Context, None], problems: list[InputProblem]) -> ReportResult:
+    audit_write(info, resource=LIST_NAME, record_id=None, refused=True)
+    return ReportResult(None, problems)
+
+
+async def _states_to_notify(
+    info: Info[Context, None], report: TerminationReport
+) -> tuple[int | None, tuple[str, ...]]:
+    """The matched participant, and every jurisdiction with an open case where they are NCP."""
+    loaders = info.context.loaders
+    match = await loaders.participant_by_ssn.load(report.employee_ssn)
+    if match is None or match.last_name.casefold() != report.employee_last_name.strip().casefold():
+        return None, ()
+    roles = await loaders.roles_by_participant_id.load(match.id)
+    ncp_cases = [role.case_id for role in roles if role.role == "NONCUSTODIAL_PARENT"]
+    cases = await loaders.case_by_id.load_many(ncp_cases)
+    states = {case.jurisdiction for case in cases if case is not None and case.status == "OPEN"}
+    return match.id, tuple(sorted(states))
+
+
+async def _reporting_employer(
+    info: Info[Context, None],
+) -> tuple[EmployerRecord | None, list[InputProblem]]:
+    """The employer reporting, by the token's FEIN, if policy lets this viewer report."""
+    context, viewer = info.context, info.context.viewer
+    decision = context.decider.decide(
+        viewer.role, viewer.fti, Relation.ANY, Resource.TERMINATION_NOTICE, Action.WRITE
+    )
+    if decision.outcome is not Outcome.ALLOW:
+        message = "only employers report terminations"
+        return None, [InputProblem(("input",), message, decision.code or "FORBIDDEN")]
+    employer = await context.loaders.employer_by_fein.load(viewer.fein) if viewer.fein else None
+    if employer is None:
+        message = "the token's FEIN is not a registered employer"
+        return None, [InputProblem(("input",), message, "FORBIDDEN")]
+    return employer, []
+
+
+def _draft(
+    report: TerminationReport,
+    employer: EmployerRecord,
+    participant_id: int | None,
+    states: tuple[str, ...],
+) -> NoticeDraft:
+    first, last = report.employee_first_name.strip(), report.employee_last_name.strip()
+    return NoticeDraft(
+        employer_id=employer.id,
+        employer_fein=employer.fein,
+        participant_id=participant_id,
+        employee_name=f"{first} {last}",
+        terminated_on=report.terminated_on,
+        never_employed=report.never_employed,
+        last_known_address=report.last_known_address,
+        new_employer_name=report.new_employer_name,
+        states=states,
+    )
+
+
+async def report_termination(info: Info[Context, None], report: TerminationReport) -> ReportResult:
+    """Validate, match, and record the notice with its outbox entry; nothing on refusal."""
+    context = info.context
+    employer, problems = await _reporting_employer(info)
+    if employer is None:
+        return _refused(info, problems)
+    problems = _check_report(report, await _postal_codes(context))
+    if problems:
+        return _refused(info, problems)
+    participant_id, states = await _states_to_notify(info, report)
+    notice = await context.sources.notices.record(_draft(report, employer, participant_id, states))
+    context.sources.outbox_wake.set()
+    record_id = encode_global_id(LIST_NAME, notice.id)
+    audit_write(info, resource=LIST_NAME, record_id=record_id, refused=False)
+    return ReportResult(notice, [])
+
+
+async def _postal_codes(context: Context) -> set[str]:
+    """USPS abbreviations of the states and territories in the directory."""
+    page = await context.sources.directory.list_entries(
+        kind="STATE", name=None, page=PageRequest(first=100)
+    )
+    return {entry.postal for entry in page.items if entry.postal}

@@ -1,0 +1,324 @@
+"""eTermination end to end: employers report; caseworkers' subscriptions receive, over sockets."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from collections.abc import AsyncIterator, Iterator
+from dataclasses import replace
+from datetime import date
+from typing import Any
+
+import httpx
+import pytest
+
+from tests.conftest import Hub, serving
+from tests.services.graphql_ws import subscriber
+
+MUTATION_REPORT = """
+mutation Report($input: ReportTerminationInput!) {
+  reportTermination(input: $input) {
+    notice { id employeeName terminatedOn neverEmployed states { code } employer { fein }
+             lastKnownAddress { city state zip } }
+    userErrors { field message code }
+  }
+}
+"""
+QUERY_NOTICES = """
+{ terminationNotices(first: 100) { totalCount edges { node {
+    id employeeName states { code } participant { id } } } } }
+"""
+QUERY_NCPS = """
+query($after: String) { participants(first: 100, after: $after) {
+  pageInfo { hasNextPage endCursor }
+  edges { node { id ssn lastName firstName
+    cases { role case { status state { code } } } } } } }
+"""
+EMPLOYER_FEIN = "90-0000001"
+
+
+@pytest.fixture(scope="module")
+def notice_url(fresh_hub: Hub) -> Iterator[str]:
+    settings = replace(fresh_hub.settings, ws_init_timeout_seconds=0.5)
+    with serving(settings) as url:
+        yield url
+
+
+@pytest.fixture
+async def http(notice_url: str) -> AsyncIterator[httpx.AsyncClient]:
+    async with httpx.AsyncClient(base_url=notice_url, timeout=30) as client:
+        yield client
+
+
+async def _gql(
+    http: httpx.AsyncClient, headers: dict[str, str], query: str, **variables: Any
+) -> Any:
+    response = await http.post(
+        "/graphql", json={"query": query, "variables": variables}, headers=headers
+    )
+    body = response.json()
+    assert "errors" not in body, body["errors"]
+    return body["data"]
+
+
+async def _ncps_by_states(
+    http: httpx.AsyncClient, hub: Hub
+) -> dict[frozenset[str], dict[str, Any]]:
+    """Participants who are the noncustodial parent on open cases, by the states holding them."""
+    found: dict[frozenset[str], dict[str, Any]] = {}
+    after = None
+    while True:
+        page = (await _gql(http, hub.headers("ocss_staff", fti=True), QUERY_NCPS, after=after))[
+            "participants"
+        ]
+        for edge in page["edges"]:
+            person = edge["node"]
+            states = frozenset(
+                role["case"]["state"]["code"]
+                for role in person["cases"]
+                if role["role"] == "NONCUSTODIAL_PARENT" and role["case"]["status"] == "OPEN"
+            )
+            if states:
+                found.setdefault(states, person)
+        if not page["pageInfo"]["hasNextPage"]:
+            return found
+        after = page["pageInfo"]["endCursor"]
+
+
+def _report(person: dict[str, Any], **overrides: Any) -> dict[str, Any]:
+    return {
+        "employeeSsn": person["ssn"],
+        "employeeFirstName": person["firstName"],
+        "employeeLastName": person["lastName"],
+        "terminatedOn": str(date(2026, 11, 2)),
+        "lastKnownAddress": {
+            "line1": "12 Elm St",
+            "city": "Sacramento",
+            "state": "CA",
+            "zip": "95814",
+        },
+        **overrides,
+    }
+
+
+async def _reported(http: httpx.AsyncClient, hub: Hub, report: dict[str, Any]) -> dict[str, Any]:
+    payload = (
+        await _gql(http, hub.headers("employer", fein=EMPLOYER_FEIN), MUTATION_REPORT, input=report)
+    )["reportTermination"]
+    assert payload["userErrors"] == [], payload["userErrors"]
+    notice: dict[str, Any] = payload["notice"]
+    return notice
+
+
+async def test_workers_of_two_states_each_receive_what_notifies_them(
+    http: httpx.AsyncClient, notice_url: str, fresh_hub: Hub
+):
+    # given noncustodial parents of open cases in different single states
+    ncps = await _ncps_by_states(http, fresh_hub)
+    singles = sorted((states, p) for states, p in ncps.items() if len(states) == 1)
+    (state_a,), person_a = singles[0]
+    (state_b,), person_b = next(item for item in singles if item[0] != singles[0][0])
+    # and a worker of each state subscribed over a real WebSocket
+    async with subscriber(notice_url) as worker_a, subscriber(notice_url) as worker_b:
+        for worker, state in ((worker_a, state_a), (worker_b, state_b)):
+            ack = await worker.init(fresh_hub.token("state_worker", jurisdiction=state))
+            assert ack["type"] == "connection_ack"
+            await worker.subscribe()
+        await asyncio.sleep(0.2)
+        # when an employer reports a termination of each parent
+        notice_a = await _reported(http, fresh_hub, _report(person_a))
+        notice_b = await _reported(http, fresh_hub, _report(person_b))
+        # then each worker receives exactly the notice for its state, once
+        assert [n["id"] for n in await worker_a.notices(1)] == [notice_a["id"]]
+        assert [n["id"] for n in await worker_b.notices(1)] == [notice_b["id"]]
+        assert await worker_a.nothing_more()
+        assert await worker_b.nothing_more(0.2)
+    assert [s["code"] for s in notice_a["states"]] == [state_a]
+
+
+async def test_ocss_receives_every_notice_and_a_parent_in_two_states_notifies_both(
+    http: httpx.AsyncClient, notice_url: str, fresh_hub: Hub
+):
+    ncps = await _ncps_by_states(http, fresh_hub)
+    states, person = next((s, p) for s, p in ncps.items() if len(s) >= 2)
+    async with subscriber(notice_url) as ocss:
+        await ocss.init(fresh_hub.token("ocss_staff", jurisdiction="FED"))
+        await ocss.subscribe()
+        await asyncio.sleep(0.2)
+        notice = await _reported(http, fresh_hub, _report(person))
+        received = await ocss.notices(1)
+    assert received[0]["id"] == notice["id"]
+    assert {s["code"] for s in received[0]["states"]} == set(states)
+    assert received[0]["participant"]["id"] == person["id"]
+
+
+async def test_no_match_is_recorded_and_notifies_nobody(
+    http: httpx.AsyncClient, notice_url: str, fresh_hub: Hub
+):
+    # given a report of someone unknown to the registry
+    stranger = {"ssn": "999-99-9990", "firstName": "Nobody", "lastName": "Known", "id": None}
+    async with subscriber(notice_url) as ocss:
+        await ocss.init(fresh_hub.token("ocss_staff"))
+        await ocss.subscribe()
+        await asyncio.sleep(0.2)
+        notice = await _reported(http, fresh_hub, _report(stranger))
+        # then it is recorded, matched to no one, and notifies no state (OCSS still sees it)
+        received = await ocss.notices(1)
+    assert notice["states"] == []
+    assert received[0]["participant"] is None
+
+
+async def test_a_name_that_does_not_match_the_ssn_is_no_match(
+    http: httpx.AsyncClient, fresh_hub: Hub
+):
+    ncps = await _ncps_by_states(http, fresh_hub)
+    person = next(iter(ncps.values()))
+    notice = await _reported(http, fresh_hub, _report(person, employeeLastName="Different"))
+    assert notice["states"] == []
+
+
+@pytest.mark.parametrize(
+    ("override", "field"),
+    [
+        ({"employeeSsn": "123456789"}, ["input", "employeeSsn"]),
+        ({"employeeFirstName": " "}, ["input", "employeeFirstName"]),
+        ({"terminatedOn": None}, ["input", "terminatedOn"]),
+        ({"terminatedOn": "2099-01-01"}, ["input", "terminatedOn"]),
+        ({"neverEmployed": True}, ["input", "terminatedOn"]),
+        (
+            {"lastKnownAddress": {"line1": "1 A St", "city": "X", "state": "ZZ", "zip": "95814"}},
+            ["input", "lastKnownAddress", "state"],
+        ),
+        (
+            {"lastKnownAddress": {"line1": "1 A St", "city": "X", "state": "CA", "zip": "9581"}},
+            ["input", "lastKnownAddress", "zip"],
+        ),
+    ],
+)
+async def test_bad_reports_are_refused_and_recorded_nowhere(
+    http: httpx.AsyncClient, fresh_hub: Hub, override: dict[str, Any], field: list[str]
+):
+    before = (await _gql(http, fresh_hub.headers("ocss_staff"), QUERY_NOTICES))[
+        "terminationNotices"
+    ]
+    person = {"ssn": "999-99-9991", "firstName": "Ann", "lastName": "Lee"}
+    payload = (
+        await _gql(
+            http,
+            fresh_hub.headers("employer", fein=EMPLOYER_FEIN),
+            MUTATION_REPORT,
+            input=_report(person, **override),
+        )
+    )["reportTermination"]
+    assert payload["notice"] is None
+    assert [(e["field"], e["code"]) for e in payload["userErrors"]] == [(field, "BAD_USER_INPUT")]
+    after = (await _gql(http, fresh_hub.headers("ocss_staff"), QUERY_NOTICES))["terminationNotices"]
+    assert after["totalCount"] == before["totalCount"]
+
+
+@pytest.mark.parametrize(
+    ("role", "claims"),
+    [
+        ("state_worker", {"jurisdiction": "06"}),
+        ("ocss_staff", {}),
+        ("employer", {"fein": "99-9999999"}),
+    ],
+)
+async def test_only_a_registered_employer_reports(
+    http: httpx.AsyncClient, fresh_hub: Hub, role: str, claims: dict[str, Any]
+):
+    person = {"ssn": "999-99-9992", "firstName": "Ann", "lastName": "Lee"}
+    payload = (
+        await _gql(http, fresh_hub.headers(role, **claims), MUTATION_REPORT, input=_report(person))
+    )["reportTermination"]
+    assert [e["code"] for e in payload["userErrors"]] == ["FORBIDDEN"]
+
+
+async def test_notices_query_follows_the_access_rules(http: httpx.AsyncClient, fresh_hub: Hub):
+    # given a notice that notified one state
+    ncps = await _ncps_by_states(http, fresh_hub)
+    (state,), person = next((s, p) for s, p in ncps.items() if len(s) == 1)
+    notice = await _reported(http, fresh_hub, _report(person))
+
+    async def ids(role: str, **claims: Any) -> tuple[set[str], Any]:
+        response = await http.post(
+            "/graphql", json={"query": QUERY_NOTICES}, headers=fresh_hub.headers(role, **claims)
+        )
+        body = response.json()
+        edges = body["data"]["terminationNotices"]["edges"]
+        return {e["node"]["id"] for e in edges}, body.get("errors")
+
+    # then the notified state's worker, OCSS and the reporting employer see it
+    assert notice["id"] in (await ids("state_worker", jurisdiction=state))[0]
+    assert notice["id"] in (await ids("ocss_staff"))[0]
+    seen, errors = await ids("employer", fein=EMPLOYER_FEIN)
+    assert notice["id"] in seen
+    # but the employer gets no participant: FORBIDDEN at each one
+    assert errors
+    assert {e["extensions"]["code"] for e in errors} == {"FORBIDDEN"}
+    assert {e["path"][-1] for e in errors} == {"participant"}
+    # and another state, another employer, an analyst see none of it
+    other = "36" if state != "36" else "48"
+    assert notice["id"] not in (await ids("state_worker", jurisdiction=other))[0]
+    assert (await ids("employer", fein="90-0000002"))[0] == set()
+    assert (await ids("analyst"))[0] == set()
+
+
+async def test_replay_after_a_disconnect_misses_nothing(
+    http: httpx.AsyncClient, notice_url: str, fresh_hub: Hub
+):
+    # given an OCSS subscriber that saw one notice and went away
+    ncps = await _ncps_by_states(http, fresh_hub)
+    people = list(ncps.values())
+    token = fresh_hub.token("ocss_staff")
+    async with subscriber(notice_url) as first:
+        await first.init(token)
+        await first.subscribe()
+        await asyncio.sleep(0.2)
+        seen = await _reported(http, fresh_hub, _report(people[0]))
+        assert (await first.notices(1))[0]["id"] == seen["id"]
+    # when three notices are reported while it is away
+    missed = [await _reported(http, fresh_hub, _report(p)) for p in people[1:4]]
+    # then reconnecting with after: the last one seen replays them, then continues live
+    async with subscriber(notice_url) as again:
+        await again.init(token)
+        await again.subscribe(variables={"after": seen["id"]})
+        replayed = await again.notices(3)
+        live = await _reported(http, fresh_hub, _report(people[4]))
+        following = await again.notices(1)
+        assert await again.nothing_more()
+    assert [n["id"] for n in replayed] == [n["id"] for n in missed]
+    assert following[0]["id"] == live["id"]
+
+
+@pytest.mark.parametrize(
+    ("token_of", "code"),
+    [
+        (lambda hub: None, 4401),
+        (lambda hub: "not-a-token", 4401),
+        (lambda hub: hub.token("employer", fein=EMPLOYER_FEIN), 4403),
+        (lambda hub: hub.token("analyst"), 4403),
+        (lambda hub: hub.token("auditor"), 4403),
+    ],
+)
+async def test_sockets_without_the_right_token_are_closed(
+    notice_url: str, fresh_hub: Hub, token_of: Any, code: int
+):
+    async with subscriber(notice_url) as socket:
+        token = token_of(fresh_hub)
+        payload = {} if token is None else {"authorization": f"Bearer {token}"}
+        await socket.socket.send(json.dumps({"type": "connection_init", "payload": payload}))
+        assert await socket.closed_with() == code
+
+
+async def test_a_socket_that_never_inits_is_closed(notice_url: str):
+    async with subscriber(notice_url) as socket:
+        assert await socket.closed_with(seconds=5) == 4408
+
+
+async def test_the_socket_closes_when_the_token_expires(notice_url: str, fresh_hub: Hub):
+    async with subscriber(notice_url) as socket:
+        ack = await socket.init(fresh_hub.token("ocss_staff", ttl_seconds=2))
+        assert ack["type"] == "connection_ack"
+        await socket.subscribe()
+        assert await socket.closed_with(seconds=10) == 4401
