@@ -23,6 +23,18 @@ DEFAULT_CAPACITY = 1000
 """Events one subscription may have waiting before it is told to resync instead."""
 
 
+def check_cancelled() -> None:
+    """Raise CancelledError when the current task was asked to stop.
+
+    On Python 3.11, `asyncio.wait_for` (which redis-py uses to send every command)
+    swallows a cancellation that arrives just as the command was sent. Loops that
+    await Redis call this once per round, so that a cancel always ends them.
+    """
+    task = asyncio.current_task()
+    if task is not None and task.cancelling():
+        raise asyncio.CancelledError
+
+
 class _Mailbox:
     """One subscription's queue; also the async iterator that the subscriber reads."""
 

@@ -15,6 +15,7 @@ import logging
 from collections.abc import Awaitable, Callable
 from typing import Protocol
 
+from datasources.memory_bus import check_cancelled
 from datasources.notice_bus import BusUnavailable, NoticeBus
 
 logger = logging.getLogger(__name__)
@@ -54,6 +55,7 @@ async def drain_all(source: OutboxSource, bus: NoticeBus) -> int:
     total = 0
     while published := await source.drain_outbox(bus.publish):
         total += published
+        check_cancelled()
     return total
 
 
@@ -79,6 +81,7 @@ async def relay_outbox(
     """Publish the outbox's notice ids on `bus` until cancelled."""
     outage = _Outage()
     while True:
+        check_cancelled()
         if wake is not None:
             wake.clear()  # a notice recorded from here on wakes the next round
         try:

@@ -20,7 +20,6 @@ The reader's XREAD blocks for `block_ms`, so the injected client must not have a
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 import time
 from collections.abc import AsyncIterator, Iterable
@@ -31,7 +30,7 @@ from typing import Any
 from redis.asyncio import Redis
 from redis.exceptions import RedisError, ResponseError
 
-from datasources.memory_bus import DEFAULT_CAPACITY, Fanout
+from datasources.memory_bus import DEFAULT_CAPACITY, Fanout, check_cancelled
 from datasources.notice_bus import BusEvent, BusUnavailable
 
 logger = logging.getLogger(__name__)
@@ -187,8 +186,7 @@ class RedisStreamNoticeBus:
         reader, self._reader = self._reader, None
         if reader is not None:
             reader.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await reader
+            await asyncio.wait({reader})  # not `await reader`: our own cancel must propagate
         self._connected.clear()
         self._fanout.close()
 
@@ -196,8 +194,9 @@ class RedisStreamNoticeBus:
 
     async def _follow(self, position: _Position | None) -> None:
         delay = BACKOFF_MIN_SECONDS
-        failing = False
+        failing = position is None  # start() could not reach Redis and said so
         while True:
+            check_cancelled()
             try:
                 if position is None:
                     position = _Position(await self._current_end())

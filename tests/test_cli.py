@@ -67,6 +67,7 @@ def test_migrate_twice_changes_nothing(tmp_path: Path):
         "documents.db",
         "fcr.db",
         "ndnh.db",
+        "notices.db",
         "offsets.db",
     ]
 

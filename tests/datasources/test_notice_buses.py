@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import logging
 import uuid
 from collections.abc import AsyncIterator, Callable, Iterator
 from contextlib import AsyncExitStack
@@ -11,26 +12,17 @@ from pathlib import Path
 import pytest
 import redis
 from redis.asyncio import Redis
+from redis.asyncio.retry import Retry
+from redis.backoff import ExponentialWithJitterBackoff
 
 from datasources.memory_bus import InProcessNoticeBus
 from datasources.notice_bus import BusEvent, BusUnavailable, NoticeBus, Resync
 from datasources.outbox_relay import Publish, relay_outbox
 from datasources.redis_bus import RedisStreamNoticeBus
-from tests.services.redis import (
-    ENV_FORCE_STANDALONE,
-    ENV_SERVER_URL,
-    RedisProcess,
-    own_redis_server,
-    probe,
-    redis_server_url,
-    resolve_redis_server_url,
-    server_binary,
-    standalone_server,
-)
+from tests.services import redis as services
 from tests.services.servers import free_port
 
-WAIT = 20.0
-"""Upper bound of any single wait: a broken bus fails the test instead of hanging it."""
+WAIT = 20.0  # bounds every wait: a broken bus fails the test instead of hanging it
 BLOCK_MS = 100
 
 
@@ -45,30 +37,41 @@ async def _take(events: AsyncIterator[BusEvent], count: int) -> list[BusEvent]:
 
 async def _until(predicate: Callable[[], bool]) -> None:
     async with asyncio.timeout(WAIT):
-        while True:
-            if predicate():
-                return
+        while not predicate():  # noqa: ASYNC110 - polls a plain object, nothing to await
             await asyncio.sleep(0.02)
 
 
-async def _next_id(events: AsyncIterator[BusEvent]) -> int:
-    """The next id, skipping any further `Resync`."""
+async def _next_id(events: AsyncIterator[BusEvent]) -> int:  # skipping any further Resync
     async with asyncio.timeout(WAIT):
         while isinstance(event := await anext(events), Resync):
             pass
         return event
 
 
-async def _drop(url: str, stream: str) -> None:
-    client = Redis.from_url(url)
-    await client.delete(stream)
-    await client.aclose()
+async def _stop(task: asyncio.Task[None]) -> None:
+    task.cancel()
+    async with asyncio.timeout(WAIT):
+        await asyncio.wait({task})
+    assert task.cancelled()
 
 
-async def _redis_bus(stack: AsyncExitStack, url: str, stream: str) -> RedisStreamNoticeBus:
+async def _publish_eventually(bus: NoticeBus, notice_ids: list[int]) -> None:
+    """Publish as the outbox relay would: a pooled connection may be stale after a restart."""
+    async with asyncio.timeout(WAIT):
+        while True:
+            try:
+                return await bus.publish(notice_ids)
+            except BusUnavailable:
+                await asyncio.sleep(0.05)
+
+
+async def _redis_bus(
+    stack: AsyncExitStack, url: str, stream: str, *, retry: Retry | None = None
+) -> RedisStreamNoticeBus:
     """A started bus on a client of its own (one hub "process"), closed with `stack`."""
-    client = Redis.from_url(url)
+    client = Redis.from_url(url) if retry is None else Redis.from_url(url, retry=retry)
     stack.push_async_callback(client.aclose)
+    stack.push_async_callback(client.delete, stream)
     bus = RedisStreamNoticeBus(client, stream=stream, block_ms=BLOCK_MS)
     stack.push_async_callback(bus.close)
     await bus.start()
@@ -77,21 +80,16 @@ async def _redis_bus(stack: AsyncExitStack, url: str, stream: str) -> RedisStrea
 
 @pytest.fixture(params=["memory", "redis"])
 async def bus(request: pytest.FixtureRequest) -> AsyncIterator[NoticeBus]:
-    if request.param == "memory":
-        memory = InProcessNoticeBus()
-        await memory.start()
-        yield memory
-        await memory.close()
-        return
-    stream = _stream()
     async with AsyncExitStack() as stack:
-        yield await _redis_bus(stack, redis_server_url(), stream)
-    await _drop(redis_server_url(), stream)
+        if request.param == "redis":
+            yield await _redis_bus(stack, services.redis_server_url(), _stream())
+        else:
+            yield InProcessNoticeBus()  # its start() and close() have nothing to do here
 
 
 @pytest.fixture
-def redis_server() -> Iterator[RedisProcess]:
-    with own_redis_server() as server:
+def redis_server() -> Iterator[services.RedisProcess]:
+    with services.own_redis_server() as server:
         yield server
 
 
@@ -119,13 +117,6 @@ async def test_a_late_subscription_does_not_get_earlier_ids(bus: NoticeBus):
             assert await _take(early, 1) == [3]
 
 
-async def test_in_process_publish_never_raises_without_subscribers():
-    bus = InProcessNoticeBus()
-    await bus.publish([1, 2])
-    await bus.publish([])
-    await bus.close()
-
-
 async def test_a_slow_in_process_subscription_gets_resync_instead_of_losing_ids():
     # given a bus whose subscriptions hold at most 3 events, and one subscription
     bus = InProcessNoticeBus(capacity=3)
@@ -139,8 +130,9 @@ async def test_a_slow_in_process_subscription_gets_resync_instead_of_losing_ids(
     await bus.close()
 
 
-async def test_close_ends_subscriptions():
+async def test_in_process_publish_never_raises_and_close_ends_subscriptions():
     bus = InProcessNoticeBus()
+    await bus.publish([1, 2])  # nobody listens
     async with bus.subscribe() as events:
         await bus.publish([1])
         await bus.close()
@@ -152,33 +144,26 @@ async def test_ids_published_by_one_process_reach_the_other():
     # given two hub "processes", each with its own client and bus on one stream
     stream = _stream()
     async with AsyncExitStack() as stack:
-        sender = await _redis_bus(stack, redis_server_url(), stream)
-        receiver = await _redis_bus(stack, redis_server_url(), stream)
+        sender = await _redis_bus(stack, services.redis_server_url(), stream)
+        receiver = await _redis_bus(stack, services.redis_server_url(), stream)
         async with receiver.subscribe() as there, sender.subscribe() as here:
             # when the first publishes
             await sender.publish([101, 102])
             # then subscribers of both receive the ids
             assert await _take(there, 2) == [101, 102]
             assert await _take(here, 2) == [101, 102]
-    await _drop(redis_server_url(), stream)
-
-
-async def test_closing_the_bus_leaves_the_injected_client_open():
-    client = Redis.from_url(redis_server_url())
-    bus = RedisStreamNoticeBus(client, stream=_stream(), block_ms=BLOCK_MS)
-    await bus.start()
-    await bus.close()
-    assert await client.ping()
-    await client.aclose()
 
 
 async def test_a_recreated_stream_resyncs_instead_of_waiting_for_old_ids():
     # given a subscription that has read an id with a high stream id
     stream = _stream()
     async with AsyncExitStack() as stack:
-        client = Redis.from_url(redis_server_url())
+        client = Redis.from_url(services.redis_server_url())
         stack.push_async_callback(client.aclose)
-        bus = await _redis_bus(stack, redis_server_url(), stream)
+        stack.push_async_callback(client.delete, stream)
+        bus = RedisStreamNoticeBus(client, stream=stream, block_ms=BLOCK_MS)
+        stack.push_async_callback(bus.close)
+        await bus.start()
         async with bus.subscribe() as events:
             await client.xadd(stream, {"id": "1"}, id="9000000000000-0")
             assert await _take(events, 1) == [1]
@@ -189,10 +174,14 @@ async def test_a_recreated_stream_resyncs_instead_of_waiting_for_old_ids():
             assert await _take(events, 1) == [Resync()]
             await bus.publish([3])
             assert await _take(events, 1) == [3]
-        await client.delete(stream)
+        # and closing the bus leaves the injected client open
+        await bus.close()
+        assert await client.ping()
 
 
-async def test_redis_restart_fails_publish_then_resyncs_and_delivers(redis_server: RedisProcess):
+async def test_redis_restart_fails_publish_then_resyncs_and_delivers(
+    redis_server: services.RedisProcess,
+):
     async with AsyncExitStack() as stack:
         # given a bus on a private server, with a subscription that received an id
         bus = await _redis_bus(stack, redis_server.url, _stream())
@@ -208,8 +197,33 @@ async def test_redis_restart_fails_publish_then_resyncs_and_delivers(redis_serve
             redis_server.start()
             assert await _take(events, 1) == [Resync()]
             # then newly published ids arrive again
-            await bus.publish([3])
+            await _publish_eventually(bus, [3])
             assert await _next_id(events) == 3
+
+
+@pytest.mark.parametrize("client_retries", [0, 10], ids=["failing-client", "retrying-client"])
+async def test_a_quick_redis_restart_is_noticed_and_resyncs(
+    redis_server: services.RedisProcess, client_retries: int, caplog: pytest.LogCaptureFixture
+):
+    async with AsyncExitStack() as stack:
+        # given a subscription on a private server that the reader follows, through a
+        # client that either fails at once or reconnects without telling (retries)
+        retry = Retry(ExponentialWithJitterBackoff(base=0.01, cap=1.0), client_retries)
+        bus = await _redis_bus(stack, redis_server.url, _stream(), retry=retry)
+        async with bus.subscribe() as events:
+            await bus.publish([1])
+            assert await _take(events, 1) == [1]
+            # when the server restarts at once
+            caplog.set_level(logging.INFO, logger="datasources.redis_bus")
+            redis_server.stop()
+            redis_server.start()
+            # then the subscription is told to resync, and new ids arrive
+            assert await _take(events, 1) == [Resync()]
+            await _publish_eventually(bus, [2])
+            assert await _next_id(events) == 2
+    if client_retries:  # the reader never saw an error: it noticed the new run_id
+        assert "Redis restarted" in caplog.text
+        assert "reader lost Redis" not in caplog.text
 
 
 class FakeOutbox:
@@ -220,9 +234,8 @@ class FakeOutbox:
         self.published: list[int] = []
         self.attempts = 0
 
-    def record(self, notice_id: int, wake: asyncio.Event) -> None:
-        self.pending.append(notice_id)
-        wake.set()
+    def record(self, *notice_ids: int) -> None:
+        self.pending.extend(notice_ids)
 
     async def drain_outbox(self, publish: Publish, *, limit: int = 100) -> int:
         batch = self.pending[:limit]
@@ -235,8 +248,8 @@ class FakeOutbox:
         return len(batch)
 
 
-async def test_relay_publishes_what_was_recorded_while_redis_was_down(
-    redis_server: RedisProcess,
+async def test_relay_publishes_ids_recorded_while_redis_was_down(
+    redis_server: services.RedisProcess,
 ):
     stream = _stream()
     outbox, wake = FakeOutbox(), asyncio.Event()
@@ -244,15 +257,16 @@ async def test_relay_publishes_what_was_recorded_while_redis_was_down(
         # given a relay from an outbox to a bus on a private server
         bus = await _redis_bus(stack, redis_server.url, stream)
         relay = asyncio.create_task(relay_outbox(outbox, bus, interval=0.1, wake=wake))
-        stack.callback(relay.cancel)
+        stack.push_async_callback(_stop, relay)
         async with bus.subscribe() as events:
-            outbox.record(1, wake)
+            outbox.record(1)
+            wake.set()
             assert await _take(events, 1) == [1]
             # when notices are recorded while the server is down
             redis_server.stop()
             tried = outbox.attempts
-            outbox.record(2, wake)
-            outbox.record(3, wake)
+            outbox.record(2, 3)
+            wake.set()
             await _until(lambda: outbox.attempts > tried + 1)
             assert outbox.pending == [2, 3]
             # then they are published once it is back, each once
@@ -267,20 +281,19 @@ async def test_relay_publishes_what_was_recorded_while_redis_was_down(
 
 def test_redis_server_url_can_start_a_server_from_the_package():
     # given no usable server url: the local probe is skipped by the env
-    url = resolve_redis_server_url({ENV_FORCE_STANDALONE: "1"})
+    url = services.resolve_redis_server_url({services.ENV_FORCE_STANDALONE: "1"})
     # then a server of the suite's own answers, run from the package's binary
-    server = standalone_server()
+    server = services.standalone_server()
     assert url == server.url
     assert server.port != 6379
-    assert probe(url) is None
-    assert server.binary == server_binary()
-    client = redis.Redis.from_url(url)
-    try:
+    assert services.probe(url) is None
+    assert server.binary == services.server_binary()
+    with redis.Redis.from_url(url) as client:
         assert Path(client.info("server")["executable"]).resolve() == server.binary.resolve()
-    finally:
-        client.close()
 
 
 def test_redis_server_url_rejects_an_explicit_url_that_does_not_answer():
-    with pytest.raises(RuntimeError, match=ENV_SERVER_URL):
-        resolve_redis_server_url({ENV_SERVER_URL: f"redis://127.0.0.1:{free_port()}/0"})
+    with pytest.raises(RuntimeError, match=services.ENV_SERVER_URL):
+        services.resolve_redis_server_url(
+            {services.ENV_SERVER_URL: f"redis://127.0.0.1:{free_port()}/0"}
+        )
