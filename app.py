@@ -78,7 +78,9 @@ def build_sources(
 def build_bus(settings: Settings) -> NoticeBus:
     """Redis Streams across processes when HUB_REDIS_URL is set, else in-process."""
     if settings.redis_url:
-        return RedisStreamNoticeBus(Redis.from_url(settings.redis_url))
+        return RedisStreamNoticeBus(
+            Redis.from_url(settings.redis_url), stream=settings.redis_stream
+        )
     return InProcessNoticeBus()
 
 

@@ -53,6 +53,7 @@ class Settings:
     audit_purge_interval_seconds: float = 24 * 3600
     ws_init_timeout_seconds: float = 5.0
     redis_url: str | None = None
+    redis_stream: str = "hub:notices"
     extra: Mapping[str, str] = field(default_factory=dict)
     blob_dir: Path | None = None
     """Where document contents are kept on disk; None: `<data_dir>/blobs`."""
@@ -163,6 +164,7 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
         audit_purge_interval_seconds=float(env.get("HUB_AUDIT_PURGE_INTERVAL", str(24 * 3600))),
         ws_init_timeout_seconds=float(env.get("HUB_WS_INIT_TIMEOUT", "5")),
         redis_url=env.get("HUB_REDIS_URL") or None,
+        redis_stream=env.get("HUB_REDIS_STREAM", "hub:notices"),
         blob_dir=Path(env["HUB_BLOB_DIR"]).resolve() if env.get("HUB_BLOB_DIR") else None,
         blob_s3=_s3_settings(env),
         download_url_ttl_seconds=int(env.get("HUB_DOWNLOAD_URL_TTL", "300")),
