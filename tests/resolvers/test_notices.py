@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import uuid
 from collections.abc import AsyncIterator, Iterator
 from dataclasses import replace
 from datetime import date
@@ -322,3 +323,31 @@ async def test_the_socket_closes_when_the_token_expires(notice_url: str, fresh_h
         assert ack["type"] == "connection_ack"
         await socket.subscribe()
         assert await socket.closed_with(seconds=10) == 4401
+
+
+async def test_full_ssns_in_subscription_results_are_audited(
+    http: httpx.AsyncClient, notice_url: str, fresh_hub: Hub
+):
+    # given an OCSS subscriber that asks for the matched participant's SSN
+    ncps = await _ncps_by_states(http, fresh_hub)
+    person = next(p for s, p in ncps.items() if len(s) == 1)
+    subject = f"ocss-{uuid.uuid4().hex[:8]}"
+    query = "subscription { terminationNotices { id participant { id ssn } } }"
+    async with subscriber(notice_url) as socket:
+        await socket.init(fresh_hub.token("ocss_staff", subject=subject))
+        await socket.subscribe(query)
+        await asyncio.sleep(0.2)
+        # when a notice about that participant arrives
+        await _reported(http, fresh_hub, _report(person))
+        message = await socket.receive()
+    assert message["payload"]["data"]["terminationNotices"]["participant"]["ssn"] == person["ssn"]
+    # then the full SSN it carried was audited (written before it was sent)
+    events = (
+        await _gql(
+            http,
+            fresh_hub.headers("auditor"),
+            "query($s: String) { auditEvents(subject: $s) { edges { node { action resource } } } }",
+            s=subject,
+        )
+    )["auditEvents"]["edges"]
+    assert {"action": "read", "resource": "Participant.ssn"} in [e["node"] for e in events]
