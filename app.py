@@ -34,7 +34,7 @@ from datasources.sql_notices import SqlNoticeSource
 from datasources.sql_offsets import SqlOffsetSource
 from ide import build_ide_routes
 from policy.authentication import BearerAuthentication
-from policy.enforcer import PolicyDecider
+from policy.enforcer import POLICY_PATH, PolicyDecider
 from policy.reloading import policy_reloading
 from policy.retention import purge_on_schedule
 from resolvers.context import Sources
@@ -109,7 +109,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
     engines = build_engines(settings.database_urls)
     state_client = httpx.AsyncClient(limits=STATE_SYSTEM_LIMITS)
     sources = build_sources(settings, engines, state_client)
-    decider = PolicyDecider()
+    decider = PolicyDecider(policy_path=settings.policy_file or POLICY_PATH)
     graphql = HubGraphQL(
         build_schema(
             max_depth=settings.max_query_depth, hide_suggestions=not settings.is_development

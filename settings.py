@@ -54,6 +54,7 @@ class Settings:
     ws_init_timeout_seconds: float = 5.0
     redis_url: str | None = None
     redis_stream: str = "hub:notices"
+    policy_file: Path | None = None
     extra: Mapping[str, str] = field(default_factory=dict)
     blob_dir: Path | None = None
     """Where document contents are kept on disk; None: `<data_dir>/blobs`."""
@@ -165,6 +166,7 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
         ws_init_timeout_seconds=float(env.get("HUB_WS_INIT_TIMEOUT", "5")),
         redis_url=env.get("HUB_REDIS_URL") or None,
         redis_stream=env.get("HUB_REDIS_STREAM", "hub:notices"),
+        policy_file=Path(env["HUB_POLICY_FILE"]) if env.get("HUB_POLICY_FILE") else None,
         blob_dir=Path(env["HUB_BLOB_DIR"]).resolve() if env.get("HUB_BLOB_DIR") else None,
         blob_s3=_s3_settings(env),
         download_url_ttl_seconds=int(env.get("HUB_DOWNLOAD_URL_TTL", "300")),

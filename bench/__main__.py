@@ -13,6 +13,8 @@ import httpx
 
 from bench.databases import PreparedHub, postgres_hub, sqlite_hub
 from bench.graphql_client import GraphQLClient
+from bench.notice_cases import measure_in_process, measure_two_processes, skip_redis
+from bench.notices import DEFAULT_NOTICES, DEFAULT_SUBSCRIBERS
 from bench.parsing import measure_parsing
 from bench.report import Results, machine_info, publish, render
 from bench.scenarios import measure_case_list, measure_case_view, measure_viewer
@@ -49,7 +51,22 @@ def parse_arguments(argv: Sequence[str] | None) -> argparse.Namespace:
         metavar="SECONDS",
         help="mean answer delay of the simulated state systems (default 0: hub cost only)",
     )
-    return parser.parse_args(argv)
+    parser.add_argument(
+        "--subscribers",
+        type=int,
+        default=DEFAULT_SUBSCRIBERS,
+        help=f"(g) WebSocket subscribers to termination notices (default {DEFAULT_SUBSCRIBERS})",
+    )
+    parser.add_argument(
+        "--notices",
+        type=int,
+        default=DEFAULT_NOTICES,
+        help=f"(g) notices reported, one at a time (default {DEFAULT_NOTICES})",
+    )
+    args = parser.parse_args(argv)
+    if args.subscribers < 1 or args.notices < 1:
+        parser.error("--subscribers and --notices must be at least 1")
+    return args
 
 
 def backends(args: argparse.Namespace) -> Iterator[AbstractContextManager[PreparedHub]]:
@@ -86,13 +103,27 @@ async def measure_live(live: LiveHub, hub: PreparedHub, results: Results) -> Non
         results.note(f"WARNING {hub.backend}: answers carried codes other than {EXPECTED_CODES}")
 
 
-def run_backend(hub: PreparedHub, results: Results, state_delay: float) -> None:
+def measure_redis_notices(
+    hub: PreparedHub, states_url: str, results: Results, args: argparse.Namespace
+) -> None:
+    """(g) on Redis with two `hub serve` processes, once no other hub drains the outbox."""
+    if hub.backend == "sqlite" and args.postgres:
+        skip_redis(results, "measured on the --postgres databases instead")
+        return
+    measure_two_processes(hub.settings, states_url, results, args.subscribers, args.notices)
+
+
+def run_backend(hub: PreparedHub, results: Results, args: argparse.Namespace) -> None:
     results.use(hub.backend)
     record_seeding(results, hub)
-    with state_systems(state_delay) as states_url:
+    with state_systems(args.state_delay) as states_url:
         hub = replace(hub, settings=replace(hub.settings, state_systems_url=states_url))
         with live_hub(hub.settings) as live:
             asyncio.run(measure_live(live, hub, results))
+            counts = (args.subscribers, args.notices)
+            measure_in_process(live.base_url, hub.settings, results, *counts)
+        # the in-thread hub is gone: its outbox relay would take the processes' notices
+        measure_redis_notices(hub, states_url, results, args)
         asyncio.run(measure_parsing(hub.settings, results))
 
 
@@ -102,7 +133,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     results = Results()
     for prepared in backends(args):
         with prepared as hub:
-            run_backend(hub, results, args.state_delay)
+            run_backend(hub, results, args)
     results.note(SHARED_PROCESS_NOTE)
     header = machine_info()
     header.append(

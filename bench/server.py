@@ -31,7 +31,7 @@ class _Server(uvicorn.Server):
         pass
 
 
-def _free_port() -> int:
+def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         port: int = sock.getsockname()[1]
@@ -41,7 +41,7 @@ def _free_port() -> int:
 @contextmanager
 def serve(app: ASGIApp, name: str) -> Iterator[str]:
     """Serve `app` on 127.0.0.1 until the block ends; yield its base URL."""
-    port = _free_port()
+    port = free_port()
     config = uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", access_log=False)
     server = _Server(config)
     thread = threading.Thread(target=server.run, name=f"bench-{name}", daemon=True)

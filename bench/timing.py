@@ -49,6 +49,10 @@ class Latencies:
         return self.percentile_ms(0.95)
 
     @property
+    def max_ms(self) -> float:
+        return max(self.seconds) * 1000 if self.seconds else float("nan")
+
+    @property
     def mean_ms(self) -> float:
         return sum(self.seconds) / len(self.seconds) * 1000 if self.seconds else float("nan")
 

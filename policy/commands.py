@@ -9,7 +9,7 @@ from pathlib import Path
 
 import click
 
-from policy.enforcer import PolicyDecider, PolicyError
+from policy.enforcer import POLICY_PATH, PolicyDecider, PolicyError
 from policy.tokens import ROLES
 from policy.vocabulary import Action, Relation, Resource
 
@@ -58,8 +58,10 @@ def policy_group() -> None:
 @policy_group.command("check")
 def policy_check() -> None:
     """Validate model.conf and policy.csv; print what each role gets."""
+    from settings import load_settings
+
     try:
-        decider = PolicyDecider()
+        decider = PolicyDecider(policy_path=load_settings().policy_file or POLICY_PATH)
     except PolicyError as error:
         click.echo(f"policy invalid: {error}", err=True)
         sys.exit(1)

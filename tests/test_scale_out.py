@@ -6,14 +6,11 @@ The hubs here are real `hub serve` processes; the subscribers are real WebSocket
 from __future__ import annotations
 
 import asyncio
-import os
 import resource
-import subprocess
 import sys
-import time
 import uuid
 from collections.abc import Iterator
-from contextlib import AsyncExitStack, contextmanager
+from contextlib import AsyncExitStack
 from pathlib import Path
 
 import httpx
@@ -21,8 +18,8 @@ import pytest
 
 from tests.conftest import Hub, seeded_postgres_hub
 from tests.services.graphql_ws import Subscriber, subscriber
+from tests.services.hub_process import hub_process
 from tests.services.redis import own_redis_server, redis_server_url
-from tests.services.servers import free_port, state_sim_url
 
 HUB = str(Path(sys.executable).parent / "hub")
 MUTATION_REPORT = """
@@ -30,49 +27,6 @@ mutation Report($input: ReportTerminationInput!) {
   reportTermination(input: $input) { notice { id } userErrors { code message } }
 }
 """
-
-
-@contextmanager
-def hub_process(hub: Hub, redis_url: str, data_dir: Path, stream: str) -> Iterator[str]:
-    """`hub serve` as its own process on the given databases and Redis; yields its URL."""
-    port = free_port()
-    urls = hub.settings.database_urls
-    env = {
-        "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
-        "HUB_ENV": "development",
-        "HUB_PORT": str(port),
-        "HUB_DATA_DIR": str(data_dir),
-        "HUB_REDIS_URL": redis_url,
-        "HUB_REDIS_STREAM": stream,
-        "HUB_STATE_SYSTEMS_URL": state_sim_url(),
-        **{f"HUB_{source.upper()}_DATABASE_URL": url for source, url in urls.items()},
-    }
-    data_dir.mkdir(parents=True, exist_ok=True)
-    log = data_dir / "hub.log"
-    # a log file, not a pipe: a pipe nobody reads fills up and stalls the server
-    with log.open("wb") as output:
-        process = subprocess.Popen([HUB, "serve"], env=env, stdout=output, stderr=output)
-    url = f"http://127.0.0.1:{port}"
-    try:
-        _wait_healthy(url, process, log)
-        yield url
-    finally:
-        process.terminate()
-        process.wait(30)
-
-
-def _wait_healthy(url: str, process: subprocess.Popen[bytes], log: Path) -> None:
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise RuntimeError(f"hub exited: {log.read_text()[-2000:]}")
-        try:
-            if httpx.get(f"{url}/healthz", timeout=1).status_code == 200:
-                return
-        except httpx.HTTPError:
-            pass
-        time.sleep(0.2)
-    raise RuntimeError("hub did not become healthy")
 
 
 def _allow_open_files(wanted: int) -> None:

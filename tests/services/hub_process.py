@@ -1,0 +1,68 @@
+"""`hub serve` as a real process of its own, for tests of what only processes show."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import httpx
+
+from tests.conftest import Hub
+from tests.services.servers import free_port, state_sim_url
+
+HUB = str(Path(sys.executable).parent / "hub")
+
+
+@contextmanager
+def hub_process(
+    hub: Hub,
+    redis_url: str | None,
+    data_dir: Path,
+    stream: str = "hub:notices",
+    **extra_env: str,
+) -> Iterator[str]:
+    """`hub serve` on the given databases (and Redis); yields its base URL."""
+    port = free_port()
+    urls = hub.settings.database_urls
+    env = {
+        "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
+        "HUB_ENV": "development",
+        "HUB_PORT": str(port),
+        "HUB_DATA_DIR": str(data_dir),
+        "HUB_REDIS_STREAM": stream,
+        "HUB_STATE_SYSTEMS_URL": state_sim_url(),
+        **{f"HUB_{source.upper()}_DATABASE_URL": url for source, url in urls.items()},
+        **({"HUB_REDIS_URL": redis_url} if redis_url else {}),
+        **extra_env,
+    }
+    data_dir.mkdir(parents=True, exist_ok=True)
+    log = data_dir / "hub.log"
+    # a log file, not a pipe: a pipe nobody reads fills up and stalls the server
+    with log.open("wb") as output:
+        process = subprocess.Popen([HUB, "serve"], env=env, stdout=output, stderr=output)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        _wait_healthy(url, process, log)
+        yield url
+    finally:
+        process.terminate()
+        process.wait(30)
+
+
+def _wait_healthy(url: str, process: subprocess.Popen[bytes], log: Path) -> None:
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"hub exited: {log.read_text()[-2000:]}")
+        try:
+            if httpx.get(f"{url}/healthz", timeout=1).status_code == 200:
+                return
+        except httpx.HTTPError:
+            pass
+        time.sleep(0.2)
+    raise RuntimeError("hub did not become healthy")
