@@ -59,7 +59,7 @@ def measure_two_processes(
             ):
                 urls = [first.url, second.url]
                 delivery = asyncio.run(
-                    measure_delivery(urls, settings.token, subscribers, notices, base=1000)
+                    measure_delivery(urls, settings.token, subscribers, notices, base=5000)
                 )
                 problems = problem_lines([first, second])
     finally:

@@ -112,7 +112,8 @@ class Reporter:
         self.headers = {"Authorization": f"Bearer {token}"}
 
     async def report(self, number: int) -> str:
-        """Report SSN 999-98-<number>; answer the notice's global id."""
+        """Report SSN 999-98-<number mod 10,000>; answer the notice's global id."""
+        number %= 10_000
         report = {
             "employeeSsn": f"999-98-{number:04d}",
             "employeeFirstName": "Bench",

@@ -3,10 +3,8 @@
 from __future__ import annotations
 
 import re
-import socket
 import subprocess
 import sys
-import threading
 import time
 from collections.abc import AsyncIterator, Iterator
 from dataclasses import replace
@@ -16,7 +14,6 @@ from pathlib import Path
 
 import httpx
 import pytest
-import uvicorn
 
 from datasources.engines import build_engine
 from datasources.fcr import CaseFilter
@@ -27,6 +24,7 @@ from datasources.state_sim import build_state_sim_app
 from datasources.state_sim.data import build_case_view
 from datasources.state_systems import PAYMENT_SOURCES, CaseRef, CaseViewRecord, Unavailable
 from tests.conftest import Hub
+from tests.services.servers import free_port, serve_app
 
 TIMEOUT = 0.5
 MARGIN = 1.0
@@ -36,47 +34,17 @@ EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 HUB = str(Path(sys.executable).parent / "hub")
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-        return port
-
-
-class _Server(uvicorn.Server):
-    def install_signal_handlers(self) -> None:
-        pass
-
-
 @pytest.fixture(scope="module")
 def simulator() -> Iterator[str]:
     """The simulator on a loopback port, with 36 slow, 48 failing and 12 answering garbage."""
-    app = build_state_sim_app(delay=0.02, modes=SWITCHED, slow_seconds=5.0)
-    config = uvicorn.Config(
-        app,
-        host="127.0.0.1",
-        port=_free_port(),
-        log_level="warning",
-        access_log=False,
-        timeout_graceful_shutdown=2,
-    )
-    server = _Server(config)
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 20
-    while not server.started:
-        if time.monotonic() > deadline or not thread.is_alive():
-            raise RuntimeError("the simulator did not start")
-        time.sleep(0.02)
-    yield f"http://127.0.0.1:{config.port}"
-    server.should_exit = True
-    thread.join(10)
+    with serve_app(build_state_sim_app(delay=0.02, modes=SWITCHED, slow_seconds=5.0)) as url:
+        yield url
 
 
 @pytest.fixture
 async def source(simulator: str) -> AsyncIterator[HttpStateSystemSource]:
     """The adapter against the simulator; state 53 points at a closed port."""
-    closed = f"http://127.0.0.1:{_free_port()}"
+    closed = f"http://127.0.0.1:{free_port()}"
     async with httpx.AsyncClient() as client:
         yield HttpStateSystemSource(
             client,
@@ -258,7 +226,7 @@ async def test_every_seeded_case_is_known_to_its_state(
 
 def test_state_sim_command_serves_with_modes_from_the_command_line():
     # given `hub state-sim` started with a switched state
-    port = _free_port()
+    port = free_port()
     args = [HUB, "state-sim", "--port", str(port), "--delay", "0", "--mode", "36=fail"]
     process = subprocess.Popen(args, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     try:
