@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+from collections import OrderedDict
 from collections.abc import Awaitable, Callable, Sequence
 from datetime import UTC, datetime
 from typing import Any
@@ -71,10 +73,18 @@ def _values(draft: NoticeDraft, now: datetime) -> dict[str, Any]:
 
 
 class SqlNoticeSource:
-    """`NoticeSource` over the notices database."""
+    """`NoticeSource` over the notices database.
 
-    def __init__(self, engine: AsyncEngine) -> None:
+    A notice never changes once recorded, so the newest ones are kept in memory: when a
+    notice fans out to a thousand subscribers of this process, it is read once, and
+    subscribers asking at the same moment share that one read.
+    """
+
+    def __init__(self, engine: AsyncEngine, *, remember: int = 1024) -> None:
         self._engine = engine
+        self._remember = remember
+        self._recent: OrderedDict[int, TerminationNoticeRecord] = OrderedDict()
+        self._pending: dict[int, asyncio.Future[TerminationNoticeRecord | None]] = {}
 
     async def record(self, draft: NoticeDraft) -> TerminationNoticeRecord:
         now = datetime.now(UTC)
@@ -106,10 +116,37 @@ class SqlNoticeSource:
         ]
 
     async def get_many(self, ids: Sequence[int]) -> Sequence[TerminationNoticeRecord | None]:
+        if len(ids) == 1:
+            return [await self._get_one(ids[0])]
+        return await self._read(ids)
+
+    async def _read(self, ids: Sequence[int]) -> list[TerminationNoticeRecord | None]:
         async with self._engine.connect() as conn:
             rows = (await conn.execute(select(TerminationNoticeRow).where(_N.id.in_(ids)))).all()
             notices = await self._with_states(conn, rows)
         return align_one(ids, notices, lambda n: n.id)
+
+    async def _get_one(self, notice_id: int) -> TerminationNoticeRecord | None:
+        if notice_id in self._recent:
+            return self._recent[notice_id]
+        pending = self._pending.get(notice_id)
+        if pending is not None:
+            return await asyncio.shield(pending)
+        future = self._pending[notice_id] = asyncio.get_running_loop().create_future()
+        try:
+            found = (await self._read([notice_id]))[0]
+        except BaseException as error:
+            future.set_exception(error)
+            future.exception()  # retrieved: waiters re-raise it
+            raise
+        finally:
+            self._pending.pop(notice_id, None)
+        future.set_result(found)
+        if found is not None:
+            self._recent[notice_id] = found
+            if len(self._recent) > self._remember:
+                self._recent.popitem(last=False)
+        return found
 
     async def list_notices(
         self, where: NoticeFilter, page: PageRequest
