@@ -259,7 +259,8 @@ async def test_node_finds_every_node_type(http: httpx.AsyncClient, hub: Hub, roo
         assert found["node"] == edge["node"]
 
 
-async def test_unreleased_lists_answer_empty(http: httpx.AsyncClient, hub: Hub):
+async def test_notices_come_only_from_reports_not_from_the_seed(http: httpx.AsyncClient, hub: Hub):
+    # the shared seeded hub is never reported to, so it holds no termination notices
     headers = hub.headers("state_worker", jurisdiction="06")
     data = await _post(http, headers, "{ terminationNotices { totalCount } }")
     assert data == {"terminationNotices": {"totalCount": 0}}
