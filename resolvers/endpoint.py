@@ -60,8 +60,10 @@ class HubGraphQL(GraphQL[Context, None]):
     async def render_graphql_ide(self, request: Request) -> Response:
         return HTMLResponse(render_ide_html("/graphql"), headers={"Cache-Control": "no-store"})
 
-    def encode_json(self, data: object) -> bytes:
-        return orjson.dumps(data)
+    def encode_json(self, data: object) -> str:
+        # text, not bytes: strawberry sends a str as a WebSocket text frame, and
+        # graphql-transport-ws (graphql-ws, GraphiQL) refuses binary frames
+        return orjson.dumps(data).decode()
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
