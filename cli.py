@@ -20,13 +20,15 @@ from datasources.models.fcr import ParticipantRow
 from datasources.sql_audit import SqlAuditTrail
 from policy.commands import policy_group
 from policy.retention import years_before
-from policy.tokens import ROLES, issue_token
+from policy.tokens import ROLES, ClaimsRefused, issue_token
 from settings import SQL_SOURCES, Settings, SettingsError, load_settings
 
 T = TypeVar("T")
+DISTRIBUTION = "child-support-hub"
 
 
-@click.group()
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name=DISTRIBUTION, prog_name="hub")
 def main() -> None:
     """The child support data exchange hub."""
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
@@ -36,8 +38,19 @@ def main() -> None:
 
 
 @main.command()
-@click.option("--host", default=None, help="Interface to bind (HUB_HOST, default 127.0.0.1).")
-@click.option("--port", type=int, default=None, help="Port (HUB_PORT, default 8000).")
+@click.option(
+    "--host",
+    metavar="ADDRESS",
+    default=None,
+    help="Interface address to bind (HUB_HOST, default 127.0.0.1).",
+)
+@click.option(
+    "--port",
+    metavar="PORT",
+    type=click.IntRange(1, 65535),
+    default=None,
+    help="TCP port number to listen on (HUB_PORT, default 8000).",
+)
 def serve(host: str | None, port: int | None) -> None:
     """Serve GraphQL and GraphiQL at /graphql."""
     import uvicorn
@@ -101,27 +114,68 @@ async def _seed(participants: int, seed: int, if_empty: bool) -> None:
 
 
 @main.command()
-@click.option("--participants", type=click.IntRange(min=50), default=3000, show_default=True)
-@click.option("--seed", "seed_value", type=int, default=20261123, show_default=True)
+@click.option(
+    "--participants",
+    metavar="N",
+    type=click.IntRange(min=50),
+    default=3000,
+    show_default=True,
+    help="Number of synthetic participants (people) to create; at least 50.",
+)
+@click.option(
+    "--seed",
+    "seed_value",
+    metavar="S",
+    type=int,
+    default=20261123,
+    show_default=True,
+    help="Random seed, an integer: the same seed and N give the same data.",
+)
 @click.option("--if-empty", is_flag=True, help="Do nothing when data is already there.")
 def seed(participants: int, seed_value: int, if_empty: bool) -> None:
     """Replace the demo data with deterministic synthetic data."""
     asyncio.run(_seed(participants, seed_value, if_empty))
 
 
+_ROLE_HELP = f"Who the token is for: one of {', '.join(ROLES)}."
+_SUB_HELP = "The user the token names (default: the role and a random suffix)."
+
+
 @main.command()
-@click.option("--role", type=click.Choice(ROLES), required=True)
-@click.option("--jurisdiction", default=None, help='FIPS ("06"), tribal ("T0001"), country, FED.')
-@click.option("--fein", default=None, help="The organisation's FEIN, NN-NNNNNNN.")
+@click.option("--role", metavar="ROLE", type=click.Choice(ROLES), required=True, help=_ROLE_HELP)
+@click.option(
+    "--jurisdiction",
+    metavar="CODE",
+    default=None,
+    help='State FIPS code ("06") for a state_worker, tribal code ("T0001") for a'
+    ' tribal_worker (both required there); a country code or "FED" otherwise.',
+)
+@click.option(
+    "--fein",
+    metavar="NN-NNNNNNN",
+    default=None,
+    help="The organisation's FEIN; required for employer, insurer, financial_institution.",
+)
 @click.option("--fti", is_flag=True, help="Cleared for Federal Tax Information.")
-@click.option("--sub", "subject", default=None, help="The user (default: generated).")
-@click.option("--ttl", type=click.IntRange(min=1), default=3600, show_default=True)
+@click.option("--sub", "subject", metavar="SUBJECT", default=None, help=_SUB_HELP)
+@click.option(
+    "--ttl",
+    metavar="SECONDS",
+    type=click.IntRange(min=1),
+    default=3600,
+    show_default=True,
+    help="Lifetime of the token in seconds (the hub allows 30 s of clock skew past it).",
+)
 def token(
     role: str, jurisdiction: str | None, fein: str | None, fti: bool, subject: str | None, ttl: int
 ) -> None:
-    """Print a token the hub accepts with its current token settings."""
-    click.echo(
-        issue_token(
+    """Print a token the hub accepts with its current token settings.
+
+    A role's token must carry the claims its access rules follow: a jurisdiction for
+    state and tribal workers, a FEIN for employers, insurers and financial institutions.
+    """
+    try:
+        minted = issue_token(
             _settings().token,
             role=role,
             subject=subject,
@@ -130,7 +184,9 @@ def token(
             fti=fti,
             ttl_seconds=ttl,
         )
-    )
+    except ClaimsRefused as refused:
+        raise click.BadParameter(str(refused), param_hint=f"'--{refused.claim}'") from None
+    click.echo(minted)
 
 
 @main.command("schema")
@@ -188,7 +244,14 @@ async def _verify_and_purge(trail: SqlAuditTrail, cutoff: datetime) -> int | Non
 
 
 @audit.command("purge")
-@click.option("--years", type=click.IntRange(min=1), default=7, show_default=True)
+@click.option(
+    "--years",
+    metavar="YEARS",
+    type=click.IntRange(min=1),
+    default=7,
+    show_default=True,
+    help="Retention period in years: events dated before it are deleted.",
+)
 def audit_purge(years: int) -> None:
     """Delete events older than the retention period; a broken chain is kept as evidence."""
     cutoff = years_before(datetime.now(UTC), years)

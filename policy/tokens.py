@@ -1,28 +1,106 @@
-"""Bearer tokens: who the viewer is, verified; and minting tokens for development."""
+"""Bearer tokens: who the viewer is, verified; and minting tokens for development.
+
+Which claims each role's token must carry is decided here, once (`ROLE_CLAIMS`): the
+hub refuses an incoming token that lacks them, and `hub token` and GraphiQL's
+development sign-in refuse to mint one.
+"""
 
 from __future__ import annotations
 
+import re
 import time
 import uuid
+from collections.abc import Mapping
 from dataclasses import dataclass
+from types import MappingProxyType
 from typing import Any
 
 import jwt
 
 from settings import TokenSettings
 
-ROLES = (
-    "state_worker",
-    "tribal_worker",
-    "employer",
-    "insurer",
-    "financial_institution",
-    "ocss_staff",
-    "analyst",
-    "international",
-    "auditor",
+
+@dataclass(frozen=True)
+class ClaimShape:
+    """A claim a role needs, and the shape its value must have."""
+
+    claim: str
+    pattern: re.Pattern[str]
+    description: str
+
+    def fits(self, value: object) -> bool:
+        return isinstance(value, str) and self.pattern.fullmatch(value) is not None
+
+
+@dataclass(frozen=True)
+class RoleClaims:
+    """What a role's token must carry, and whether FTI clearance means anything for it."""
+
+    required: tuple[ClaimShape, ...] = ()
+    fti_clearable: bool = False
+
+    def needs(self, claim: str) -> bool:
+        return any(shape.claim == claim for shape in self.required)
+
+
+STATE_JURISDICTION = ClaimShape(
+    "jurisdiction", re.compile(r"[0-9]{2}", re.ASCII), 'a two-digit state FIPS code such as "06"'
 )
-ORGANISATION_ROLES = ("employer", "insurer", "financial_institution")
+TRIBAL_JURISDICTION = ClaimShape(
+    "jurisdiction", re.compile(r"T[0-9]{4}", re.ASCII), 'a tribal code such as "T0001"'
+)
+ORGANISATION_FEIN = ClaimShape(
+    "fein", re.compile(r"[0-9]{2}-[0-9]{7}", re.ASCII), 'a FEIN NN-NNNNNNN such as "90-0000001"'
+)
+
+# The access rules of a caseworker follow its jurisdiction, and those of an employer,
+# insurer or financial institution its FEIN: a token without them identifies nobody's
+# cases or company. FTI clearance matters only to the roles FTI is ever released to.
+ROLE_CLAIMS: Mapping[str, RoleClaims] = MappingProxyType(
+    {
+        "state_worker": RoleClaims((STATE_JURISDICTION,), fti_clearable=True),
+        "tribal_worker": RoleClaims((TRIBAL_JURISDICTION,), fti_clearable=True),
+        "employer": RoleClaims((ORGANISATION_FEIN,)),
+        "insurer": RoleClaims((ORGANISATION_FEIN,)),
+        "financial_institution": RoleClaims((ORGANISATION_FEIN,)),
+        "ocss_staff": RoleClaims(fti_clearable=True),
+        "analyst": RoleClaims(),
+        "international": RoleClaims(),
+        "auditor": RoleClaims(),
+    }
+)
+ROLES = tuple(ROLE_CLAIMS)
+ORGANISATION_ROLES = tuple(role for role, rules in ROLE_CLAIMS.items() if rules.needs("fein"))
+
+
+class ClaimsRefused(ValueError):
+    """A role without a claim it needs, or with one of the wrong shape.
+
+    The message is safe to show: it names the role and the claim, never the value.
+    """
+
+    def __init__(self, message: str, *, claim: str) -> None:
+        super().__init__(message)
+        self.claim = claim
+
+
+def check_claims(role: object, *, jurisdiction: object, fein: object) -> None:
+    """Raise ClaimsRefused unless `role` is known and carries every claim it needs, well formed."""
+    rules = ROLE_CLAIMS.get(role) if isinstance(role, str) else None
+    if rules is None:
+        raise ClaimsRefused(f"unknown role; one of {', '.join(ROLES)}", claim="role")
+    values = {"jurisdiction": jurisdiction, "fein": fein}
+    for shape in rules.required:
+        value = values[shape.claim]
+        if value is None or value == "":
+            raise ClaimsRefused(
+                f"{role} tokens need a {shape.claim}: {shape.description}", claim=shape.claim
+            )
+        if not shape.fits(value):
+            raise ClaimsRefused(
+                f"the {shape.claim} of {role} tokens must be {shape.description}",
+                claim=shape.claim,
+            )
 
 
 class TokenRefused(Exception):
@@ -43,13 +121,17 @@ class Viewer:
 
 def _claims_to_viewer(claims: dict[str, Any]) -> Viewer:
     role = claims.get("role")
-    if role not in ROLES:
+    if not isinstance(role, str) or role not in ROLE_CLAIMS:
         raise TokenRefused("token names no known role")
     subject = claims.get("sub")
     if not isinstance(subject, str) or not subject:
         raise TokenRefused("token names no subject")
     jurisdiction = claims.get("jurisdiction")
     fein = claims.get("fein")
+    try:
+        check_claims(role, jurisdiction=jurisdiction, fein=fein)
+    except ClaimsRefused as refused:
+        raise TokenRefused(f"token refused: {refused}") from None
     return Viewer(
         subject=subject,
         role=role,
@@ -100,9 +182,12 @@ def issue_token(
     ttl_seconds: int = 3600,
     now: int | None = None,
 ) -> str:
-    """Mint a token that a hub with these settings accepts."""
-    if role not in ROLES:
-        raise ValueError(f"unknown role {role!r}; one of {', '.join(ROLES)}")
+    """Mint a token that a hub with these settings accepts.
+
+    Raises:
+        ClaimsRefused: the role is unknown, or lacks a claim it needs (`check_claims`).
+    """
+    check_claims(role, jurisdiction=jurisdiction, fein=fein)
     issued = int(time.time()) if now is None else now
     claims: dict[str, Any] = {
         "sub": subject or f"{role}-{uuid.uuid4().hex[:8]}",

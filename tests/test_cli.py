@@ -4,12 +4,18 @@ from __future__ import annotations
 
 import subprocess
 import sys
+from collections.abc import Iterator
+from importlib.metadata import version
 from pathlib import Path
 
+import click
 import httpx
 import jwt
+import pytest
+from click.testing import CliRunner
 
 import schema as schema_package
+from cli import DISTRIBUTION, main
 from tests.conftest import Hub
 
 HUB = str(Path(sys.executable).parent / "hub")
@@ -44,8 +50,107 @@ async def test_token_is_accepted_by_the_running_hub(http: httpx.AsyncClient, hub
 
 def test_token_refuses_an_unknown_role():
     result = _hub("token", "--role", "root")
-    assert result.returncode != 0
-    assert "root" in result.stderr
+    assert result.returncode == 2
+    assert "'root' is not one of" in result.stderr
+    assert result.stdout == ""
+
+
+@pytest.mark.parametrize(
+    ("claims", "option", "needs"),
+    [
+        (["--role", "state_worker"], "--jurisdiction", "need a jurisdiction"),
+        (["--role", "state_worker", "--jurisdiction", "6"], "--jurisdiction", "two-digit"),
+        (["--role", "state_worker", "--jurisdiction", "T0001"], "--jurisdiction", "two-digit"),
+        (["--role", "state_worker", "--jurisdiction", "\u0660\u0666"], "--jurisdiction", "FIPS"),
+        (["--role", "tribal_worker"], "--jurisdiction", "need a jurisdiction"),
+        (["--role", "tribal_worker", "--jurisdiction", "06"], "--jurisdiction", "tribal code"),
+        (["--role", "employer"], "--fein", "need a fein"),
+        (["--role", "employer", "--fein", "900000001"], "--fein", "NN-NNNNNNN"),
+        (["--role", "insurer", "--fein", "90-000001"], "--fein", "NN-NNNNNNN"),
+        (["--role", "financial_institution", "--jurisdiction", "06"], "--fein", "need a fein"),
+    ],
+)
+def test_token_refuses_a_role_without_the_claims_it_needs(
+    claims: list[str], option: str, needs: str
+):
+    # when a token is asked for a role without a claim its access rules follow
+    result = _hub("token", *claims)
+    # then none is printed, and the message names the option and what it needs
+    assert result.returncode == 2, result
+    assert result.stdout == ""
+    assert f"Invalid value for '{option}'" in result.stderr
+    assert needs in result.stderr
+
+
+@pytest.mark.parametrize(
+    "claims",
+    [
+        ["--role", "state_worker", "--jurisdiction", "41"],
+        ["--role", "tribal_worker", "--jurisdiction", "T0001", "--fti"],
+        ["--role", "employer", "--fein", "90-0000001"],
+        ["--role", "ocss_staff"],
+        ["--role", "analyst"],
+    ],
+)
+def test_token_mints_for_a_role_with_its_claims(claims: list[str]):
+    result = _hub("token", *claims)
+    assert result.returncode == 0, result.stderr
+    assert (
+        jwt.decode(result.stdout.strip(), options={"verify_signature": False})["role"]
+        == (claims[1])
+    )
+
+
+def test_version_is_the_installed_package_version():
+    result = _hub("--version")
+    assert result.returncode == 0
+    assert result.stdout.strip() == f"hub, version {version(DISTRIBUTION)}"
+
+
+def _commands(
+    group: click.Group, path: tuple[str, ...] = ()
+) -> Iterator[tuple[tuple[str, ...], click.Command]]:
+    yield path, group
+    for name, command in sorted(group.commands.items()):
+        if isinstance(command, click.Group):
+            yield from _commands(command, (*path, name))
+        else:
+            yield (*path, name), command
+
+
+COMMANDS = list(_commands(main))
+UNITS = ("seconds", "years", "bytes", "number", "port", "integer")
+
+
+@pytest.mark.parametrize(("path", "command"), COMMANDS, ids=[" ".join(p) for p, _ in COMMANDS])
+def test_every_command_answers_dash_h_and_help(path: tuple[str, ...], command: click.Command):
+    runner = CliRunner()
+    short = runner.invoke(main, [*path, "-h"], prog_name="hub")
+    long = runner.invoke(main, [*path, "--help"], prog_name="hub")
+    assert short.exit_code == 0, short.output
+    assert short.output == long.output
+    assert short.output.startswith(f"Usage: hub {' '.join(path)}".rstrip())
+    assert "-h, --help" in short.output
+    assert (command.help or "").strip(), "every command says what it does"
+
+
+@pytest.mark.parametrize(("path", "command"), COMMANDS, ids=[" ".join(p) for p, _ in COMMANDS])
+def test_every_option_has_help_with_its_unit(path: tuple[str, ...], command: click.Command):
+    for option in command.params:
+        if not isinstance(option, click.Option) or option.name in ("help", "version"):
+            continue
+        name = option.opts[0]
+        assert (option.help or "").strip(), f"{name} has no help text"
+        if option.is_flag:
+            continue
+        # a value's kind shows in the usage line: --ttl SECONDS, --participants N
+        assert option.metavar, f"{name} has no metavar"
+        assert option.metavar.upper() == option.metavar, name
+        if isinstance(option.type, (click.types.IntParamType, click.types.FloatParamType)):
+            words = f"{option.metavar} {option.help}".lower()
+            assert any(unit in words for unit in UNITS) or option.metavar == "N", (
+                f"{name} does not say its unit"
+            )
 
 
 def test_schema_prints_the_committed_sdl():
