@@ -69,7 +69,13 @@ def policy_check() -> None:
 
 
 @policy_group.command("reload")
-@click.option("--pid-file", type=click.Path(path_type=Path), default=None)
+@click.option(
+    "--pid-file",
+    metavar="FILE",
+    type=click.Path(path_type=Path),
+    default=None,
+    help="The running hub's pid file (default: $HUB_DATA_DIR/hub.pid).",
+)
 def policy_reload(pid_file: Path | None) -> None:
     """Tell the running hub (its pid file) to reload the policy files (SIGHUP)."""
     from settings import load_settings

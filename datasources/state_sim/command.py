@@ -15,10 +15,15 @@ def _modes(ctx: click.Context, param: click.Parameter, values: tuple[str, ...]) 
 
 
 @click.command("state-sim")
-@click.option("--host", default="127.0.0.1", show_default=True, help="Interface to bind.")
-@click.option("--port", type=int, default=8100, show_default=True)
+@click.option(
+    "--host", metavar="ADDRESS", default="127.0.0.1", show_default=True, help="Interface to bind."
+)
+@click.option(
+    "--port", metavar="PORT", type=int, default=8100, show_default=True, help="TCP port number."
+)
 @click.option(
     "--delay",
+    metavar="SECONDS",
     type=click.FloatRange(min=0),
     default=0.05,
     show_default=True,
