@@ -1,4 +1,12 @@
-"""The request context every resolver receives, and how it is built."""
+"""The request context every resolver receives, and how it is built.
+
+Loaders and the audit log live for one operation: an HTTP request, or one `subscribe`
+on a WebSocket (whose viewer comes from the connection's `connection_init`). A
+subscription's results are each executed afresh, so each gets new loaders too: a
+subscription lives for hours, and loaders kept across its results would answer from
+what they cached at the first one (a participant's name, the cases that make the
+participant one's own, on which the policy decides).
+"""
 
 from __future__ import annotations
 
@@ -77,3 +85,20 @@ def build_context(
         decider=decider,
         audit=AuditLog(viewer=viewer, purpose=purpose[:64] if purpose else None),
     )
+
+
+def build_operation_context(connection: Context) -> Context:
+    """A context for one operation on a WebSocket: the connection's viewer, all else fresh."""
+    return build_context(
+        connection.request,
+        connection.viewer,
+        sources=connection.sources,
+        settings=connection.settings,
+        decider=connection.decider,
+    )
+
+
+def renew_for_next_result(context: Context) -> None:
+    """Fresh loaders and audit log for a subscription's next result (sent results are done)."""
+    context.loaders = build_loaders(context.sources)
+    context.audit = AuditLog(viewer=context.viewer, purpose=context.audit.purpose)

@@ -1,4 +1,12 @@
-"""The GraphQL HTTP endpoint: context per request, our IDE page, errors as GraphQL errors."""
+"""The GraphQL HTTP endpoint: context per request, our IDE page, errors as GraphQL errors.
+
+Every refusal a client can cause is a 4xx with a contract code: a body that is not a
+JSON object within the limits of `resolvers.request_json`, a mutation over GET (405,
+`Allow: POST`), a subscription over HTTP (they are served over WebSocket), a request
+without a query. Answers follow the GraphQL over HTTP spec's media types
+(`resolvers.media_types`): under `application/graphql-response+json` a request error
+is a 400 without `data`; under `application/json` every GraphQL answer is a 200.
+"""
 
 from __future__ import annotations
 
@@ -6,27 +14,62 @@ from datetime import timedelta
 from typing import TYPE_CHECKING, Any
 
 import orjson
-from cross_web import HTTPException
+from cross_web import AsyncHTTPRequestAdapter, HTTPException
 from starlette.requests import Request
-from starlette.responses import HTMLResponse, JSONResponse, Response
+from starlette.responses import HTMLResponse, Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
+from strawberry.exceptions import MissingQueryError
+from strawberry.http import GraphQLHTTPResponse, GraphQLRequestData
+from strawberry.schema.exceptions import CannotGetOperationTypeError, InvalidOperationTypeError
 from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL
+from strawberry.types.graphql import OperationType
 
 from ide import render_ide_html
 from policy.authentication import VIEWER_KEY
 from policy.enforcer import PolicyDecider
 from resolvers.context import Context, Sources, build_context
+from resolvers.media_types import GRAPHQL_RESPONSE_JSON, response_media_type
+from resolvers.request_json import MalformedJson, decode_request_json
 from resolvers.websocket import ANONYMOUS, HubTransportWsHandler
 from settings import Settings
 
 if TYPE_CHECKING:
+    from strawberry.types import ExecutionResult
+
     from policy.tokens import Viewer
+
+_STATUS_KEY = "hub.graphql_status"
+"""Where `process_result` leaves the status of a request error for `__call__`."""
 
 
 def _error_body(message: str, code: str) -> dict[str, Any]:
     return {"errors": [{"message": message, "extensions": {"code": code}}]}
+
+
+class Refusal(HTTPException):
+    """A request refused before execution, with its contract code and headers."""
+
+    def __init__(
+        self, status_code: int, reason: str, code: str, headers: dict[str, str] | None = None
+    ) -> None:
+        super().__init__(status_code, reason)
+        self.code = code
+        self.headers = headers or {}
+
+
+def _is_request_error(result: ExecutionResult) -> bool:
+    """Nothing was executed: no data, and no error belongs to a field."""
+    return (
+        result.data is None
+        and bool(result.errors)
+        and all(error.path is None for error in result.errors or [])
+        and not any(
+            (error.extensions or {}).get("code") == "INTERNAL_SERVER_ERROR"
+            for error in result.errors or []
+        )
+    )
 
 
 class HubGraphQL(GraphQL[Context, None]):
@@ -65,6 +108,61 @@ class HubGraphQL(GraphQL[Context, None]):
         # graphql-transport-ws (graphql-ws, GraphiQL) refuses binary frames
         return orjson.dumps(data).decode()
 
+    def decode_json(self, data: str | bytes) -> object:
+        # HTTP bodies, GET's variables and extensions, and WebSocket frames
+        return decode_request_json(data)
+
+    async def parse_http_body(
+        self, request: AsyncHTTPRequestAdapter
+    ) -> GraphQLRequestData | list[GraphQLRequestData]:
+        parsed = await super().parse_http_body(request)
+        if isinstance(parsed, GraphQLRequestData) and not isinstance(
+            parsed.operation_name, str | None
+        ):
+            raise Refusal(400, "`operationName` must be a string or null.", "BAD_USER_INPUT")
+        return parsed
+
+    async def execute_single(
+        self,
+        request: Request,
+        request_adapter: AsyncHTTPRequestAdapter,
+        sub_response: Response,
+        context: Context,
+        root_value: None,
+        request_data: GraphQLRequestData,
+    ) -> ExecutionResult:
+        method = request_adapter.method
+        allowed = {OperationType.QUERY}
+        if method == "POST":
+            allowed.add(OperationType.MUTATION)  # subscriptions are served over WebSocket
+        try:
+            return await self.schema.execute(
+                request_data.query,
+                root_value=root_value,
+                variable_values=request_data.variables,
+                context_value=context,
+                operation_name=request_data.operation_name,
+                allowed_operation_types=allowed,
+                operation_extensions=request_data.extensions,
+            )
+        except InvalidOperationTypeError as error:
+            raise _wrong_transport(error.operation_type, method) from None
+        except MissingQueryError:
+            raise Refusal(400, "No GraphQL query found in the request.", "BAD_USER_INPUT") from None
+        except CannotGetOperationTypeError:  # OperationChoice refuses these first
+            raise Refusal(
+                400, "The request names no operation to run.", "GRAPHQL_VALIDATION_FAILED"
+            ) from None
+
+    async def process_result(
+        self, request: Request, result: ExecutionResult
+    ) -> GraphQLHTTPResponse:
+        answer = await super().process_result(request, result)
+        if _is_request_error(result) and _accepted(request) == GRAPHQL_RESPONSE_JSON:
+            answer.pop("data", None)
+            request.scope[_STATUS_KEY] = 400
+        return answer
+
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await super().__call__(scope, receive, send)
@@ -76,18 +174,54 @@ class HubGraphQL(GraphQL[Context, None]):
                 response = await self.render_graphql_ide(request)
             else:
                 response = await self.run(request)
+                _negotiate(request, response)
         except HTTPException as error:
-            response = _http_error_response(error)
+            response = _http_error_response(error, _accepted(request))
         await response(scope, receive, send)
 
 
-def _http_error_response(error: HTTPException) -> Response:
-    if error.status_code == 401:
-        return JSONResponse(_error_body("no bearer token", "UNAUTHENTICATED"), status_code=401)
-    if error.status_code == 405:
-        return JSONResponse(_error_body(error.reason, "BAD_USER_INPUT"), status_code=405)
-    code = "GRAPHQL_PARSE_FAILED" if error.status_code == 400 else "BAD_USER_INPUT"
-    return JSONResponse(_error_body(error.reason, code), status_code=error.status_code)
+def _accepted(request: Request) -> str:
+    return response_media_type(request.headers.get("accept"))
+
+
+def _negotiate(request: Request, response: Response) -> None:
+    """Give a JSON answer the media type the client accepts, and a request error its status."""
+    if not response.headers.get("content-type", "").startswith("application/json"):
+        return  # GraphiQL's page
+    response.headers["content-type"] = _accepted(request)
+    response.status_code = request.scope.get(_STATUS_KEY, response.status_code)
+
+
+def _wrong_transport(operation_type: OperationType, method: str) -> Refusal:
+    if operation_type is OperationType.MUTATION:
+        return Refusal(
+            405, "Mutations are sent with POST, not GET.", "BAD_USER_INPUT", {"Allow": "POST"}
+        )
+    return Refusal(
+        400,
+        "Subscriptions are served over WebSocket (graphql-transport-ws) at /graphql.",
+        "BAD_USER_INPUT",
+    )
+
+
+def _http_error_response(error: HTTPException, media_type: str) -> Response:
+    status, reason, headers = error.status_code, error.reason, {}
+    if isinstance(error, Refusal):
+        code, headers = error.code, error.headers
+    elif status == 401:
+        code, reason = "UNAUTHENTICATED", "no bearer token"
+    elif status == 405:
+        code, headers = "BAD_USER_INPUT", {"Allow": "GET, POST"}
+    elif status == 400:
+        # the request itself is not a GraphQL request: not JSON, not an object, too deep,
+        # a query or variables of the wrong type, a content type that is not JSON
+        code = "GRAPHQL_PARSE_FAILED"
+        if isinstance(error.__cause__, MalformedJson):
+            reason = error.__cause__.msg
+    else:
+        code = "BAD_USER_INPUT"
+    body = orjson.dumps(_error_body(reason, code))
+    return Response(body, status_code=status, headers=headers, media_type=media_type)
 
 
 class BodySizeLimit:
@@ -122,7 +256,8 @@ class BodySizeLimit:
 
     async def _refuse(self, scope: Scope, receive: Receive, send: Send) -> None:
         body = _error_body(f"request body over {self.max_bytes} bytes", "BAD_USER_INPUT")
-        await JSONResponse(body, status_code=413)(scope, receive, send)
+        response = Response(orjson.dumps(body), status_code=413, media_type="application/json")
+        await response(scope, receive, send)
 
 
 class _TooLarge(Exception):

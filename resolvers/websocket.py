@@ -4,6 +4,15 @@ The token comes in `connection_init`; a bad or missing one closes with 4401, a r
 policy does not let subscribe with 4403, and no `connection_init` in time with 4408.
 The socket is closed when the token expires. Audit events of each result are written
 before that result is sent.
+
+Each `subscribe` runs with a context of its own (`build_operation_context`): the
+connection's viewer, fresh loaders and audit log, renewed again for each result of a
+subscription. A frame that is not a protocol message (not a JSON object, an unknown
+`type`, a `subscribe` whose fields have the wrong types) closes the socket with 4400,
+as the protocol and its reference server do, with a fixed reason that repeats nothing
+the client sent. Errors of an operation (a syntax error, an unknown operation, too many
+operations) answer an `error` message whose every entry carries a contract code; nothing
+a client sends leaves more than an error type in the log.
 """
 
 from __future__ import annotations
@@ -11,18 +20,30 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
+from graphql import GraphQLError
+from strawberry.http.exceptions import WebSocketDisconnected
 from strawberry.subscriptions.protocols.graphql_transport_ws.handlers import (
     BaseGraphQLTransportWSHandler,
+    Operation,
 )
-from strawberry.subscriptions.protocols.graphql_transport_ws.types import ConnectionInitMessage
+from strawberry.types.execution import ExecutionResult, PreExecutionError
+from strawberry.utils.aio import aclosing
 
 from policy.audit import AuditLog
 from policy.tokens import TokenRefused, Viewer, bearer_token, verify_token
 from policy.vocabulary import Action, Outcome, Relation, Resource
-from resolvers.context import Context
+from resolvers.context import Context, build_operation_context, renew_for_next_result
 from schema.errors import INTERNAL_MESSAGE
+
+if TYPE_CHECKING:
+    from strawberry.schema.schema import StreamResult
+    from strawberry.subscriptions.protocols.graphql_transport_ws.types import (
+        ConnectionInitMessage,
+        Message,
+        SubscribeMessage,
+    )
 
 logger = logging.getLogger("hub.websocket")
 
@@ -30,16 +51,68 @@ ANONYMOUS = Viewer(
     subject="anonymous", role="", jurisdiction=None, fein=None, fti=False, expires_at=0
 )
 
+MESSAGE_TYPES = frozenset({"connection_init", "ping", "pong", "subscribe", "complete"})
+"""What a client may send (graphql-transport-ws)."""
+
 
 def _authorization(payload: dict[str, Any]) -> str | None:
     value = payload.get("authorization") or payload.get("Authorization")
     return value if isinstance(value, str) else None
 
 
+def _error(message: str, code: str) -> GraphQLError:
+    return GraphQLError(message, extensions={"code": code})
+
+
+def _is_subscribe_message(message: dict[str, object]) -> bool:
+    """Whether a `subscribe` has the protocol's shape (as graphql-ws's server checks it)."""
+    payload = message.get("payload")
+    operation_id = message.get("id")
+    return (
+        isinstance(operation_id, str)
+        and bool(operation_id)
+        and isinstance(payload, dict)
+        and isinstance(payload.get("query"), str)
+        and isinstance(payload.get("variables"), dict | None)
+        and isinstance(payload.get("operationName"), str | None)
+        and isinstance(payload.get("extensions"), dict | None)
+    )
+
+
+def _is_well_formed(message: object) -> bool:
+    if not isinstance(message, dict):
+        return False
+    kind = message.get("type")
+    if not isinstance(kind, str) or kind not in MESSAGE_TYPES:
+        return False
+    if message["type"] == "subscribe":
+        return _is_subscribe_message(message)
+    if message["type"] == "complete":
+        return isinstance(message.get("id"), str)
+    return True
+
+
 class HubTransportWsHandler(BaseGraphQLTransportWSHandler[Context, None]):
-    """The protocol handler with the hub's authentication, expiry and audit."""
+    """The protocol handler with the hub's authentication, expiry, contexts and audit."""
 
     _expiry: asyncio.TimerHandle | None = None
+    _contexts: dict[str, Context]
+
+    def on_request_accepted(self) -> None:
+        self._contexts = {}
+        super().on_request_accepted()
+
+    async def handle_message(self, message: Message) -> None:
+        if not _is_well_formed(message):
+            await self.handle_invalid_message("Invalid message")
+            return
+        try:
+            await super().handle_message(message)
+        except WebSocketDisconnected:
+            raise
+        except Exception as error:  # a bug of ours: a type in the log, the socket closed
+            logger.error("WebSocket message not handled (%s)", type(error).__name__)
+            await self.websocket.close(code=1011, reason=INTERNAL_MESSAGE)
 
     async def handle_connection_init(self, message: ConnectionInitMessage) -> None:
         payload = message.get("payload") or {}
@@ -69,30 +142,104 @@ class HubTransportWsHandler(BaseGraphQLTransportWSHandler[Context, None]):
     async def _expire(self) -> None:
         await self.websocket.close(code=4401, reason="Token expired")
 
-    async def send_message(self, message: Any) -> None:
-        if message.get("type") == "next" and not await self._flush_audit():
-            message = {
-                **message,
-                "payload": {
-                    "data": None,
-                    "errors": [
-                        {
-                            "message": INTERNAL_MESSAGE,
-                            "extensions": {"code": "INTERNAL_SERVER_ERROR"},
-                        }
-                    ],
-                },
-            }
+    async def handle_subscribe(self, message: SubscribeMessage) -> None:
+        if not self.connection_acknowledged:
+            await self.websocket.close(code=4401, reason="Unauthorized")
+            return
+        operation_id = message["id"]
+        if operation_id in self.operations:
+            await self.websocket.close(code=4409, reason="Subscriber for this id already exists")
+            return
+        limit = self.max_subscriptions_per_connection
+        if limit is not None and len(self.operations) >= limit:
+            refusal = _error(f"At most {limit} operations at once per connection", "RATE_LIMITED")
+            await self.send_message(
+                {"id": operation_id, "type": "error", "payload": [refusal.formatted]}
+            )
+            return
+        payload = message["payload"]
+        operation = Operation(
+            self,
+            operation_id,
+            payload["query"],
+            payload.get("variables"),
+            payload.get("operationName"),
+        )
+        self._contexts[operation_id] = build_operation_context(self.context)
+        operation.task = asyncio.create_task(self.run_operation(operation))
+        operation.task.add_done_callback(self._task_done)
+        self.operations[operation_id] = operation
+
+    async def run_operation(self, operation: Operation[Context, None]) -> None:
+        """Run one operation in its own context; every failure is an `error` with a code."""
+        context = self._contexts[operation.id]
+        try:
+            results = await self.schema.stream(
+                operation.query,
+                variable_values=operation.variables,
+                context_value=context,
+                root_value=self.root_value,
+                operation_name=operation.operation_name,
+            )
+            async with aclosing(results):
+                await self._send_results(operation, context, results)
+            await operation.send_operation_message({"id": operation.id, "type": "complete"})
+        except WebSocketDisconnected:
+            pass
+        except GraphQLError as error:  # raised before execution: a syntax error, no operation
+            self.schema.process_errors([error])
+            await self._send_errors(operation, [error])
+        except Exception as error:  # a bug of ours: the type in the log, a code to the client
+            logger.error("WebSocket operation failed (%s)", type(error).__name__)
+            await self._send_errors(operation, [_error(INTERNAL_MESSAGE, "INTERNAL_SERVER_ERROR")])
+        finally:
+            self._contexts.pop(operation.id, None)
+
+    async def _send_results(
+        self, operation: Operation[Context, None], context: Context, results: StreamResult
+    ) -> None:
+        first = True
+        async for result in results:
+            if first and isinstance(result, PreExecutionError):
+                await operation.send_initial_errors(result.errors or [])
+                return
+            if not isinstance(result, ExecutionResult):
+                refusal = _error(
+                    "@defer and @stream are not served over WebSocket", "BAD_USER_INPUT"
+                )
+                await operation.send_initial_errors([refusal])
+                return
+            await operation.send_next(result)
+            renew_for_next_result(context)
+            first = False
+
+    async def _send_errors(
+        self, operation: Operation[Context, None], errors: list[GraphQLError]
+    ) -> None:
+        if operation.id in self.operations:
+            try:
+                await operation.send_initial_errors(errors)
+            except WebSocketDisconnected:
+                pass
+
+    async def send_message(self, message: Message) -> None:
+        if message.get("type") in ("next", "error") and not await self._flush_audit(message):
+            if message["type"] == "next":
+                refusal = _error(INTERNAL_MESSAGE, "INTERNAL_SERVER_ERROR")
+                message = {**message, "payload": {"data": None, "errors": [refusal.formatted]}}
         await super().send_message(message)
 
-    async def _flush_audit(self) -> bool:
+    async def _flush_audit(self, message: Message) -> bool:
         """Write what this result read before it leaves; False when that failed."""
-        audit = self.context.audit
+        context = self._contexts.get(str(message.get("id")))
+        if context is None:
+            return True
+        audit = context.audit
         drafts, audit.drafts = audit.drafts, []
         if not drafts:
             return True
         try:
-            await self.context.sources.audit.append_many(drafts)
+            await context.sources.audit.append_many(drafts)
         except Exception as error:  # fail closed: the result is withheld
             logger.error("audit events not written (%s): result withheld", type(error).__name__)
             return False

@@ -39,6 +39,7 @@ from schema.offset import (
     OffsetMutation,
     OffsetQuery,
 )
+from schema.operation_choice import OperationChoice
 from schema.participant import (
     CaseParticipant,
     MisidentifiedSsn,
@@ -124,6 +125,7 @@ def build_schema(*, max_depth: int = 12, hide_suggestions: bool = False) -> HubS
     extensions: list[Any] = [
         lambda: MaxTokensLimiter(MAX_TOKENS),
         lambda: ParserCache(maxsize=512),
+        OperationChoice,
         lambda: AddValidationRules(limits),
         lambda: ValidationCache(maxsize=512),
         IntrospectionPolicy,
