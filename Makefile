@@ -4,8 +4,9 @@ VENV := .venv
 BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed
 ASSETS := web/node_modules/.installed
+CLIENTS := tests/clients/node_modules/.installed
 
-.PHONY: setup run test check bench assets tools schema lock clean
+.PHONY: setup run test check bench assets test-clients tools schema lock clean
 
 $(INSTALLED): requirements.lock pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -19,6 +20,13 @@ $(ASSETS): web/package-lock.json
 
 assets: $(ASSETS)
 
+# the reference clients the transport tests run (graphql-http's audit, graphql-ws)
+$(CLIENTS): tests/clients/package-lock.json
+	cd tests/clients && npm ci --no-audit --no-fund
+	touch $@
+
+test-clients: $(CLIENTS)
+
 setup: $(INSTALLED) $(ASSETS)
 
 # the state-system simulator runs beside the hub, as its own process: QUICK views
@@ -29,7 +37,7 @@ run: setup
 	$(BIN)/hub state-sim & sim=$$!; trap 'kill $$sim 2>/dev/null' EXIT INT TERM; \
 	  $(BIN)/hub serve
 
-test: setup tools
+test: setup tools test-clients
 	$(BIN)/python -m pytest
 
 check: setup
@@ -63,4 +71,4 @@ lock:
 	rm -rf .lock-venv
 
 clean:
-	rm -rf $(VENV) web/node_modules var
+	rm -rf $(VENV) web/node_modules tests/clients/node_modules var
