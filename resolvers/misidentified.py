@@ -14,7 +14,7 @@ from policy.vocabulary import Action, Outcome, Resource
 from resolvers.context import Context
 from resolvers.errors import BadUserInput
 from resolvers.ids import decode_int_id, encode_global_id
-from resolvers.writes import InputProblem, audit_write
+from resolvers.writes import InputProblem, audit_write, target_id
 
 SSN_FORMAT = re.compile(r"^\d{3}-\d{2}-\d{4}$")
 RESOURCE = "MisidentifiedSsn"
@@ -27,9 +27,32 @@ class MisidentifiedResult:
     problems: list[InputProblem]
 
 
-def _refused(info: Info[Context, None], problems: list[InputProblem]) -> MisidentifiedResult:
-    audit_write(info, resource=RESOURCE, record_id=None, refused=True)
+def _refused(
+    info: Info[Context, None], participant_id: str, problems: list[InputProblem]
+) -> MisidentifiedResult:
+    """Nothing changes; the event names the participant the input targeted, if it named one."""
+    record_id = target_id(participant_id, "Participant")
+    audit_write(info, resource=RESOURCE, record_id=record_id, refused=True)
     return MisidentifiedResult(None, None, problems)
+
+
+def _written(
+    info: Info[Context, None], record: MisidentifiedSsnRecord, participant: ParticipantRecord
+) -> MisidentifiedResult:
+    # a later write of the same request must see this one
+    info.context.loaders.misidentified_ssns_by_participant_id.clear(record.participant_id)
+    audit_write(info, resource=RESOURCE, record_id=written_id(record), refused=False)
+    return MisidentifiedResult(record, participant, [])
+
+
+def written_id(record: MisidentifiedSsnRecord) -> str:
+    """The trail's record id of one report: the participant's id and the report's own.
+
+    Both, because a withdrawn report's row is gone: its id alone would no longer say
+    whose record changed. Global ids never contain "/".
+    """
+    participant = encode_global_id("Participant", record.participant_id)
+    return f"{participant}/{encode_global_id(RESOURCE, record.id)}"
 
 
 def _check_input(participant_id: str, ssn: str) -> tuple[int | None, list[InputProblem]]:
@@ -76,10 +99,10 @@ async def add_misidentified_ssn(
 ) -> MisidentifiedResult:
     key, problems = _check_input(participant_id, ssn)
     if key is None or problems:
-        return _refused(info, problems)
+        return _refused(info, participant_id, problems)
     participant, problems = await _own_participant(info, key)
     if participant is None:
-        return _refused(info, problems)
+        return _refused(info, participant_id, problems)
     record = await info.context.sources.fcr.add_misidentified_ssn(
         participant_id=key,
         ssn=ssn,
@@ -90,9 +113,8 @@ async def add_misidentified_ssn(
         duplicate = InputProblem(
             ("input", "ssn"), "this SSN is already reported for the participant"
         )
-        return _refused(info, [duplicate])
-    audit_write(info, resource=RESOURCE, record_id=participant_id, refused=False)
-    return MisidentifiedResult(record, participant, [])
+        return _refused(info, participant_id, [duplicate])
+    return _written(info, record, participant)
 
 
 async def remove_misidentified_ssn(
@@ -100,20 +122,21 @@ async def remove_misidentified_ssn(
 ) -> MisidentifiedResult:
     key, problems = _check_input(participant_id, ssn)
     if key is None or problems:
-        return _refused(info, problems)
+        return _refused(info, participant_id, problems)
     participant, problems = await _own_participant(info, key)
     if participant is None:
-        return _refused(info, problems)
+        return _refused(info, participant_id, problems)
     reports = await info.context.loaders.misidentified_ssns_by_participant_id.load(key)
     entry = next((r for r in reports if r.ssn == ssn), None)
     if entry is None:
-        return _refused(info, [InputProblem(("input", "ssn"), "no such report", "NOT_FOUND")])
+        problem = InputProblem(("input", "ssn"), "no such report", "NOT_FOUND")
+        return _refused(info, participant_id, [problem])
     if entry.reported_by != info.context.viewer.jurisdiction:
         problem = InputProblem(
             ("input", "ssn"), "only the jurisdiction that reported it may withdraw it", "FORBIDDEN"
         )
-        return _refused(info, [problem])
+        return _refused(info, participant_id, [problem])
     if not await info.context.sources.fcr.remove_misidentified_ssn(entry.id):
-        return _refused(info, [InputProblem(("input", "ssn"), "no such report", "NOT_FOUND")])
-    audit_write(info, resource=RESOURCE, record_id=participant_id, refused=False)
-    return MisidentifiedResult(entry, participant, [])
+        problem = InputProblem(("input", "ssn"), "no such report", "NOT_FOUND")
+        return _refused(info, participant_id, [problem])
+    return _written(info, entry, participant)

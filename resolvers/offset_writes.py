@@ -18,7 +18,7 @@ from policy.vocabulary import Action, Outcome, Resource
 from resolvers.context import Context
 from resolvers.errors import BadUserInput
 from resolvers.ids import decode_int_id, encode_global_id
-from resolvers.writes import InputProblem, InputRefused, audit_write
+from resolvers.writes import InputProblem, InputRefused, audit_write, target_id
 
 RESOURCE = "OffsetCertification"
 CASE_TYPES = ("TANF", "NON_TANF")
@@ -32,7 +32,9 @@ class CertificationResult:
     problems: list[InputProblem]
 
 
-def _check_writer(info: Info[Context, None], current: OffsetCertificationRecord) -> None:
+def _check_writer(
+    info: Info[Context, None], current: OffsetCertificationRecord, id_field: tuple[str, ...]
+) -> None:
     """Only a worker of the submitting state may change a certification."""
     context, viewer = info.context, info.context.viewer
     facts = CertificationFacts(encode_global_id(RESOURCE, current.id), current.submitting_state)
@@ -45,7 +47,7 @@ def _check_writer(info: Info[Context, None], current: OffsetCertificationRecord)
     )
     if decision.outcome is not Outcome.ALLOW:
         message = "only a worker of the submitting state may change this certification"
-        raise InputRefused([InputProblem(("input", "id"), message, decision.code or "FORBIDDEN")])
+        raise InputRefused([InputProblem(id_field, message, decision.code or "FORBIDDEN")])
 
 
 async def _apply(
@@ -57,22 +59,28 @@ async def _apply(
     try:
         key = decode_int_id(certification_id, RESOURCE)
     except BadUserInput:
-        return _refused(info, [InputProblem(id_field, "not an offset certification id")])
+        return _refused(info, None, [InputProblem(id_field, "not an offset certification id")])
+    target = encode_global_id(RESOURCE, key)
     try:
         record = await info.context.sources.offsets.update_certification(key, change)
     except InputRefused as refused:
-        return _refused(info, refused.problems)
+        return _refused(info, target, refused.problems)
     except ConcurrentUpdate:
         problem = InputProblem(id_field, "changed by someone else meanwhile; try again")
-        return _refused(info, [problem])
+        return _refused(info, target, [problem])
     if record is None:
-        return _refused(info, [InputProblem(id_field, "no such certification", "NOT_FOUND")])
-    audit_write(info, resource=RESOURCE, record_id=certification_id, refused=False)
+        problem = InputProblem(id_field, "no such certification", "NOT_FOUND")
+        return _refused(info, target, [problem])
+    info.context.loaders.certification_by_id.clear(key)
+    audit_write(info, resource=RESOURCE, record_id=target, refused=False)
     return CertificationResult(record, [])
 
 
-def _refused(info: Info[Context, None], problems: list[InputProblem]) -> CertificationResult:
-    audit_write(info, resource=RESOURCE, record_id=None, refused=True)
+def _refused(
+    info: Info[Context, None], record_id: str | None, problems: list[InputProblem]
+) -> CertificationResult:
+    """Nothing changes; the event names the certification targeted, when the input named one."""
+    audit_write(info, resource=RESOURCE, record_id=record_id, refused=True)
     return CertificationResult(None, problems)
 
 
@@ -88,10 +96,10 @@ async def update_certification(
     if case_type is not None and case_type not in CASE_TYPES:
         problems.append(InputProblem(("input", "caseType"), "case type must be TANF or NON_TANF"))
     if problems:
-        return _refused(info, problems)
+        return _refused(info, target_id(certification_id, RESOURCE), problems)
 
     def change(current: OffsetCertificationRecord) -> CertificationChange:
-        _check_writer(info, current)
+        _check_writer(info, current, ("input", "id"))
         # passport status never follows arrears down: a release is always explicit
         return CertificationChange(
             arrears_amount=current.arrears_amount if arrears_amount is None else arrears_amount,
@@ -106,7 +114,7 @@ async def release_passport(
     info: Info[Context, None], certification_id: str, *, emergency: bool
 ) -> CertificationResult:
     def change(current: OffsetCertificationRecord) -> CertificationChange:
-        _check_writer(info, current)
+        _check_writer(info, current, ("id",))
         if current.passport_status not in RELEASABLE[emergency]:
             message = f"a passport that is {current.passport_status} cannot be released so"
             raise InputRefused([InputProblem(("id",), message)])

@@ -12,6 +12,8 @@ from dataclasses import dataclass
 from strawberry import Info
 
 from resolvers.context import Context
+from resolvers.errors import BadUserInput
+from resolvers.ids import decode_int_id, encode_global_id
 
 
 @dataclass(frozen=True)
@@ -31,10 +33,28 @@ class InputRefused(Exception):
         self.problems = problems
 
 
+def target_id(value: str | None, type_name: str) -> str | None:
+    """The record a write's input names, as the hub's own id; None when it names none.
+
+    Only an id that decodes to a record of `type_name` is kept (re-encoded, so nothing the
+    client typed reaches the trail verbatim).
+    """
+    if value is None:
+        return None
+    try:
+        return encode_global_id(type_name, decode_int_id(value, type_name))
+    except BadUserInput:
+        return None
+
+
 def audit_write(
     info: Info[Context, None], *, resource: str, record_id: str | None, refused: bool
 ) -> None:
-    """Record a mutation attempt: written, or refused (with the input's problems not logged)."""
+    """Record one mutation attempt, written or refused, naming the record it was about.
+
+    Every call is its own event (writes are never collapsed): three writes in one
+    request are three events. The input's values and problems are not logged.
+    """
     operation = info.operation.name.value if info.operation and info.operation.name else None
     info.context.audit.record(
         operation=operation,

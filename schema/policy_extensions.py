@@ -70,7 +70,7 @@ class AuditTrailWriter(SchemaExtension):
         if not isinstance(context, Context) or not context.audit.drafts:
             return
         try:
-            await context.sources.audit.append_many(context.audit.drafts)
+            await context.sources.audit.append_many(context.audit.take())
         except Exception as error:  # any failure to record withholds the answer
             logger.error("audit events not written (%s): answer withheld", type(error).__name__)
             result = self.execution_context.result
