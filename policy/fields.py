@@ -19,11 +19,17 @@ from policy.relations import (
     document_relation,
     employer_relation,
     locate_relation,
+    notice_locate_relation,
     notice_relation,
     participant_relation,
     submitting_relation,
 )
 from policy.vocabulary import Classification, Resource
+
+
+def always(_facts: object) -> bool:
+    """The default condition of a rule: it applies to every object."""
+    return True
 
 
 @dataclass(frozen=True)
@@ -36,7 +42,7 @@ class FieldRule:
     mask: Callable[[object], object] | None = None
     when_argument: str | None = None
     """Apply only when this argument is given (an SSN search is its own resource)."""
-    applies: Callable[[object], bool] = lambda _facts: True
+    applies: Callable[[object], bool] = always
     """Apply only to parent objects whose facts pass (a document's FTI content)."""
 
 
@@ -47,7 +53,7 @@ class ItemRule:
     resource: Resource
     classification: Classification = Classification.NONE
     relation: RelationOf = any_relation
-    applies: Callable[[object], bool] = lambda _facts: True
+    applies: Callable[[object], bool] = always
 
 
 _PARTICIPANT = FieldRule(Resource.PARTICIPANT)
@@ -55,14 +61,19 @@ _CASE = FieldRule(Resource.CASE)
 _SSN = FieldRule(Resource.PARTICIPANT_SSN, Classification.PII, participant_relation, mask_ssn)
 _LOCATE = FieldRule(Resource.PARTICIPANT_LOCATE, Classification.LOCATE, locate_relation)
 _QUICK = FieldRule(Resource.CASE_QUICK)
+# what an employer's termination notice says of where the employee lives and works now
+_NOTICE_LOCATE = FieldRule(
+    Resource.PARTICIPANT_LOCATE, Classification.LOCATE, notice_locate_relation
+)
 
 FIELD_RULES: dict[str, tuple[FieldRule, ...]] = {
     "Query.participant": (_PARTICIPANT,),
     "Query.participants": (
         _PARTICIPANT,
-        FieldRule(Resource.PARTICIPANT_SEARCH, when_argument="ssn"),
+        # searching is audited (as Participant.search, without the value searched for)
+        FieldRule(Resource.PARTICIPANT_SEARCH, Classification.PII, when_argument="ssn"),
         # a date-of-birth filter would confirm the dates the field itself withholds
-        FieldRule(Resource.PARTICIPANT_SEARCH, when_argument="date_of_birth"),
+        FieldRule(Resource.PARTICIPANT_SEARCH, Classification.PII, when_argument="date_of_birth"),
     ),
     "Case.participants": (_PARTICIPANT,),
     "Participant.ssn": (_SSN,),
@@ -84,6 +95,8 @@ FIELD_RULES: dict[str, tuple[FieldRule, ...]] = {
     ),
     "Query.auditEvents": (FieldRule(Resource.AUDIT_EVENT),),
     "TerminationNotice.participant": (FieldRule(Resource.NOTICE_PARTICIPANT),),
+    "TerminationNotice.lastKnownAddress": (_NOTICE_LOCATE,),
+    "TerminationNotice.newEmployerName": (_NOTICE_LOCATE,),
     "Document.downloadUrl": (
         FieldRule(
             Resource.DOCUMENT_DOWNLOAD_URL,
@@ -92,6 +105,16 @@ FIELD_RULES: dict[str, tuple[FieldRule, ...]] = {
             applies=lambda facts: isinstance(facts, DocumentFacts) and facts.contains_fti,
         ),
     ),
+}
+
+# Filters on protected values: a filter reads what it filters on, so the list reaches only
+# the records whose value the viewer may read in full (`policy.scopes.filter_scope`), its
+# totalCount too, and each match listed is audited as a read of that value.
+FILTER_READS: dict[str, dict[str, Resource]] = {
+    "Query.participants": {
+        "ssn": Resource.PARTICIPANT_SSN,
+        "date_of_birth": Resource.PARTICIPANT_DATE_OF_BIRTH,
+    },
 }
 
 ITEM_RULES: dict[str, ItemRule] = {
@@ -149,3 +172,97 @@ ITEM_FIELDS: frozenset[str] = frozenset(
         "CaseFinancials.paymentsDistributed",
     }
 )
+
+
+def _of(type_name: str, resource: Resource, *fields: str) -> dict[str, Resource]:
+    return {f"{type_name}.{name}": resource for name in fields}
+
+
+# Every field of the schema that carries a person's data (names, SSNs, dates, amounts,
+# addresses, employers tied to a person), with the resource whose rule must decide it: a
+# FIELD_RULES line of that resource on the field itself, or every path to its type passing
+# through a guard of that resource (an item rule, or a field rule above it).
+# tests/schema/test_guard.py walks the served schema: a field here without that protection
+# fails, naming the field, and so does a field in neither this table nor
+# `policy.public_fields.PUBLIC_FIELDS`.
+PERSON_DATA: dict[str, Resource] = {
+    **_of(
+        "Participant",
+        Resource.PARTICIPANT,
+        *("id", "ssnVerification", "firstName", "lastName", "dateOfDeath", "deceased"),
+        *("sex", "familyViolence", "misidentifiedSsns"),
+    ),
+    "Participant.ssn": Resource.PARTICIPANT_SSN,
+    "Participant.dateOfBirth": Resource.PARTICIPANT_DATE_OF_BIRTH,
+    **_of("Participant", Resource.PARTICIPANT_LOCATE, "addresses", "employment", "wages"),
+    "Participant.cases": Resource.CASE,
+    "Participant.offsetCertifications": Resource.OFFSET_CERTIFICATION,
+    **_of("CaseParticipant", Resource.PARTICIPANT, "role", "participant"),
+    "CaseParticipant.case": Resource.CASE,
+    "MisidentifiedSsn.ssn": Resource.PARTICIPANT_SSN,
+    **_of("MisidentifiedSsn", Resource.PARTICIPANT, "reportedOn", "reportedBy", "participant"),
+    **_of("NewHire", Resource.PARTICIPANT_LOCATE, "hireDate", "reportedOn", "state", "employer"),
+    **_of("QuarterlyWage", Resource.PARTICIPANT_LOCATE, "year", "quarter", "amount", "employer"),
+    **_of(
+        "Case",
+        Resource.CASE,
+        *("id", "stateCaseId", "caseType", "status", "hasOrder", "openedOn", "state"),
+    ),
+    "Case.participants": Resource.PARTICIPANT,
+    **_of("Case", Resource.CASE_QUICK, "worker", "financials", "activities"),
+    "Case.documents": Resource.DOCUMENT,
+    **_of(
+        "CaseFinancials",
+        Resource.CASE_QUICK,
+        *("monthlyObligation", "arrears", "asOf", "paymentsReceived", "paymentsDistributed"),
+    ),
+    **_of("Payment", Resource.CASE_QUICK, "date", "amount", "source"),
+    **_of("CaseActivity", Resource.CASE_QUICK, "date", "code", "description"),
+    **_of(
+        "OffsetCertification",
+        Resource.OFFSET_CERTIFICATION,
+        *("id", "caseType", "arrearsAmount", "certifiedOn", "passportStatus"),
+        *("passportDenialEligible", "taxRefundOffsetEligible", "submittingState"),
+    ),
+    "OffsetCertification.participant": Resource.PARTICIPANT,
+    "OffsetCertification.taxRefundOffsets": Resource.TAX_REFUND_OFFSET,
+    **_of(
+        "TaxRefundOffset",
+        Resource.TAX_REFUND_OFFSET,
+        "taxYear",
+        "amount",
+        "offsetOn",
+        "jointReturn",
+    ),
+    **_of(
+        "Document",
+        Resource.DOCUMENT,
+        *("id", "formType", "title", "sender", "recipient", "status", "containsFti"),
+        *("sizeBytes", "sha256", "createdAt", "downloadUrl"),
+    ),
+    "Document.case": Resource.CASE,
+    **_of(
+        "TerminationNotice",
+        Resource.TERMINATION_NOTICE,
+        *("id", "employeeName", "terminatedOn", "neverEmployed", "reportedAt", "employer"),
+        "states",
+    ),
+    **_of("TerminationNotice", Resource.PARTICIPANT_LOCATE, "lastKnownAddress", "newEmployerName"),
+    "TerminationNotice.participant": Resource.NOTICE_PARTICIPANT,
+    **_of(
+        "AuditEvent",
+        Resource.AUDIT_EVENT,
+        *("at", "subject", "role", "jurisdiction", "operation", "action", "resource"),
+        *("recordId", "purpose"),
+    ),
+}
+
+# Fields whose resolver asks the policy for each object itself, so that they count as a
+# guard of these resources on the way to what they answer.
+DECIDED_BY_RESOLVER: dict[str, tuple[Resource, ...]] = {
+    # resolvers/notice_stream.py yields only notices `may_read` allows
+    "Subscription.terminationNotices": (Resource.TERMINATION_NOTICE,),
+    # the write answers only the caseworker of a jurisdiction holding the participant's case
+    # (MisidentifiedSsn write is own-only), who may read the participant and its reports
+    "MisidentifiedSsnPayload.misidentifiedSsn": (Resource.PARTICIPANT,),
+}

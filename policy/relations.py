@@ -42,11 +42,13 @@ class EmployerFacts:
 
 @dataclass(frozen=True)
 class NoticeFacts:
-    """Who reported a termination notice, and which jurisdictions it notified."""
+    """Who reported a termination notice, which jurisdictions it notified, and about whom."""
 
     record_id: str
     employer_fein: str
     states: frozenset[str]
+    participant: ParticipantFacts | None = None
+    """The matched participant, as the FCR holds them now; None when the employee matched none."""
 
 
 @dataclass(frozen=True)
@@ -76,6 +78,7 @@ Facts = (
     | ParticipantFacts
     | CertificationFacts
     | EmployerFacts
+    | NoticeFacts
     | AddressFacts
     | DocumentFacts
 )
@@ -132,3 +135,21 @@ def notice_relation(facts: object, viewer: Viewer) -> Relation:
     if viewer.jurisdiction is not None and viewer.jurisdiction in facts.states:
         return Relation.NOTIFIED
     return Relation.OTHER
+
+
+def notice_locate_relation(facts: object, viewer: Viewer) -> Relation:
+    """Locate information in a notice: the reporter's own submission, else the participant's.
+
+    The organisation that reported the notice is REPORTER whatever the participant's facts:
+    it sent the address and new employer itself, and an FVI answer would tell it that its
+    employee is a protected FCR participant (which `participant`, FORBIDDEN to it, withholds).
+    Everyone else stands to it as to the matched participant's locate information; a notice
+    that matched nobody is OTHER (no FCR participant, so no holder of their cases).
+    """
+    if not isinstance(facts, NoticeFacts):
+        return Relation.FVI
+    if viewer.fein is not None and facts.employer_fein == viewer.fein:
+        return Relation.REPORTER
+    if facts.participant is None:
+        return Relation.OTHER
+    return locate_relation(facts.participant, viewer)

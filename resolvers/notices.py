@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 
@@ -12,7 +13,7 @@ from datasources.addresses import AddressRecord
 from datasources.ndnh import EmployerRecord
 from datasources.notices import NoticeDraft, NoticeFilter, TerminationNoticeRecord
 from datasources.pages import Page, PageRequest
-from policy.relations import NoticeFacts, notice_relation
+from policy.relations import NoticeFacts, ParticipantFacts, notice_relation
 from policy.vocabulary import Action, Outcome, Relation, Resource
 from resolvers.context import Context
 from resolvers.ids import encode_global_id
@@ -41,10 +42,53 @@ class ReportResult:
     problems: list[InputProblem]
 
 
-def notice_facts(record: TerminationNoticeRecord) -> NoticeFacts:
+def notice_facts(
+    record: TerminationNoticeRecord, participant: ParticipantFacts | None = None
+) -> NoticeFacts:
     return NoticeFacts(
-        encode_global_id(LIST_NAME, record.id), record.employer_fein, frozenset(record.states)
+        encode_global_id(LIST_NAME, record.id),
+        record.employer_fein,
+        frozenset(record.states),
+        participant,
     )
+
+
+async def load_notice_facts(
+    info: Info[Context, None], records: Sequence[TerminationNoticeRecord], *, fresh: bool = False
+) -> list[NoticeFacts]:
+    """Each notice's facts with its matched participant's as the FCR holds them now.
+
+    The locate information a notice carries is decided on the participant's current family
+    violence indicator and case holders, not those of the day it was reported. `fresh`
+    drops what the loaders remember of these participants first (a subscription's loaders
+    outlive one event; a flag set since must count).
+    """
+    loaders = info.context.loaders
+    ids = sorted({r.participant_id for r in records if r.participant_id is not None})
+    if fresh:
+        for participant_id in ids:
+            loaders.participant_by_id.clear(participant_id)
+            loaders.jurisdictions_by_participant_id.clear(participant_id)
+    people = await loaders.participant_by_id.load_many(ids)
+    holders = await loaders.jurisdictions_by_participant_id.load_many(ids)
+    known = {
+        participant_id: ParticipantFacts(
+            encode_global_id("Participant", participant_id),
+            held,
+            # a participant gone from the FCR is treated as protected: fail closed
+            person is None or person.family_violence,
+        )
+        for participant_id, person, held in zip(ids, people, holders, strict=True)
+    }
+    return [
+        notice_facts(r, None if r.participant_id is None else known[r.participant_id])
+        for r in records
+    ]
+
+
+async def load_notice(info: Info[Context, None], notice_id: int) -> TerminationNoticeRecord | None:
+    """One notice by its key, for `node(id:)`; the guards decide who sees it."""
+    return (await info.context.sources.notices.get_many([notice_id]))[0]
 
 
 def may_read(context: Context, record: TerminationNoticeRecord) -> bool:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncGenerator
+from collections.abc import AsyncGenerator, Sequence
 from datetime import date, datetime
 
 import strawberry
@@ -18,7 +18,7 @@ from resolvers.notice_stream import stream_notices
 from resolvers.notices import (
     LIST_NAME,
     TerminationReport,
-    notice_facts,
+    load_notice_facts,
     report_termination,
     resolve_notices,
 )
@@ -64,7 +64,8 @@ class TerminationNotice(Node):
         ]
 
     @classmethod
-    def from_record(cls, record: TerminationNoticeRecord) -> TerminationNotice:
+    def from_record(cls, record: TerminationNoticeRecord, facts: NoticeFacts) -> TerminationNotice:
+        """A notice with the facts policy decides it on (see `build_notices`)."""
         address = record.last_known_address
         return cls(
             id=strawberry.ID(encode_global_id(LIST_NAME, record.id)),
@@ -75,8 +76,25 @@ class TerminationNotice(Node):
             new_employer_name=record.new_employer_name,
             reported_at=record.reported_at,
             record=record,
-            facts=notice_facts(record),
+            facts=facts,
         )
+
+
+async def build_notices(
+    info: Info, records: Sequence[TerminationNoticeRecord], *, fresh: bool = False
+) -> list[TerminationNotice]:
+    """Notices with their matched participants' current facts (for the locate fields)."""
+    facts = await load_notice_facts(info, records, fresh=fresh)
+    return [TerminationNotice.from_record(r, f) for r, f in zip(records, facts, strict=True)]
+
+
+async def build_notice(info: Info, record: TerminationNoticeRecord) -> TerminationNotice:
+    return (await build_notices(info, [record]))[0]
+
+
+async def build_notice_fresh(info: Info, record: TerminationNoticeRecord) -> TerminationNotice:
+    """A notice for a subscriber: the participant's facts read anew for each event."""
+    return (await build_notices(info, [record], fresh=True))[0]
 
 
 @strawberry.type
@@ -90,7 +108,7 @@ class NoticeQuery:
         after: str | None = None,
     ) -> Connection[TerminationNotice]:
         page = await resolve_notices(info, since=since, first=first, after=after)
-        nodes = [TerminationNotice.from_record(item) for item in page.items]
+        nodes = await build_notices(info, page.items)
         return build_connection(page, LIST_NAME, nodes)
 
 
@@ -147,7 +165,7 @@ class NoticeMutation:
         self, info: Info, input: ReportTerminationInput
     ) -> ReportTerminationPayload:
         result = await report_termination(info, input.to_report())
-        notice = TerminationNotice.from_record(result.notice) if result.notice else None
+        notice = await build_notice(info, result.notice) if result.notice else None
         return ReportTerminationPayload(notice=notice, user_errors=user_errors(result.problems))
 
 
@@ -162,4 +180,4 @@ class NoticeSubscription:
         self, info: Info, after: strawberry.ID | None = None
     ) -> AsyncGenerator[TerminationNotice, None]:
         async for record in stream_notices(info, after):
-            yield TerminationNotice.from_record(record)
+            yield await build_notice_fresh(info, record)
