@@ -59,6 +59,8 @@ class ParticipantFilter:
     last_name: str | None = None
     first_name: str | None = None
     date_of_birth: date | None = None
+    held_by: str | None = None
+    """Only participants on a case this jurisdiction holds."""
 
 
 @dataclass(frozen=True)

@@ -149,6 +149,13 @@ class SqlFcrSource:
             stmt = stmt.where(func.lower(_P.first_name) == where.first_name.lower())
         if where.date_of_birth is not None:
             stmt = stmt.where(_P.date_of_birth == where.date_of_birth)
+        if where.held_by is not None:
+            held = (
+                select(_R.participant_id)
+                .join(CaseRow.__table__, _C.id == _R.case_id)
+                .where(_C.jurisdiction == where.held_by)
+            )
+            stmt = stmt.where(_P.id.in_(held))
         async with self._engine.connect() as conn:
             return await fetch_page(conn, stmt, _P.id, page, _participant)
 

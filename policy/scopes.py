@@ -39,3 +39,24 @@ def list_scope(
     if decision.outcome is Outcome.OMIT:
         return Scope.NONE, None
     return Scope.REFUSED, decision.code or "FORBIDDEN"
+
+
+def filter_scope(
+    decider: PolicyDecider, viewer: Viewer, resource: Resource
+) -> tuple[Scope, str | None]:
+    """How far a filter on the value of `resource` may reach, for this viewer.
+
+    A filter is a read of what it filters on: a match confirms the value searched for. So
+    it may reach only the records whose value the viewer may read in full: every record
+    (ALL), the viewer's own participants (RELATED), or none (REFUSED, with the code).
+    A masked value is not readable in full, so a masked SSN is never confirmable by search.
+    """
+    allowed = decider.relations_allowed(
+        viewer.role, viewer.fti, resource, (Relation.OTHER, Relation.OWN)
+    )
+    if Relation.OTHER in allowed:
+        return Scope.ALL, None
+    if Relation.OWN in allowed:
+        return Scope.RELATED, None
+    decision = decider.decide(viewer.role, viewer.fti, Relation.OTHER, resource, Action.READ)
+    return Scope.REFUSED, decision.code if decision.outcome is Outcome.DENY else "FORBIDDEN"

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from dataclasses import replace
 from datetime import date
 
 from strawberry import Info
 
 from datasources.addresses import AddressRecord
+from datasources.audit import AuditAction, AuditOutcome
 from datasources.fcr import (
     CaseRoleRecord,
     MisidentifiedSsnRecord,
@@ -16,10 +19,13 @@ from datasources.fcr import (
 from datasources.ndnh import NewHireRecord, QuarterlyWageRecord
 from datasources.offsets import OffsetCertificationRecord
 from datasources.pages import Page
+from policy.fields import FILTER_READS
+from policy.scopes import Scope, filter_scope
+from policy.vocabulary import Resource
 from resolvers.context import Context
-from resolvers.errors import NotFound
-from resolvers.ids import decode_int_id
-from resolvers.paging import fetch_page, page_request
+from resolvers.errors import NotFound, Refused
+from resolvers.ids import decode_int_id, encode_global_id
+from resolvers.paging import empty_page, fetch_page, page_request
 
 LIST_NAME = "Participant"
 
@@ -35,8 +41,71 @@ async def resolve_participants(
     first: int | None,
     after: str | None,
 ) -> Page[ParticipantRecord]:
+    """One page of matches, reaching only as far as the filters on protected values may.
+
+    The narrowing goes into the query, so `totalCount` counts what the list may hold and
+    is no oracle for a withheld value.
+    """
     page = page_request(first, after, LIST_NAME)
-    return await fetch_page(info.context.sources.fcr.list_participants(where, page))
+    filtered = _filtered_resources(where)
+    scoped = _scoped(info, where, filtered)
+    if scoped is None:
+        return empty_page()
+    found = await fetch_page(info.context.sources.fcr.list_participants(scoped, page))
+    _audit_matches(info, filtered, found.items)
+    return found
+
+
+def _filtered_resources(where: ParticipantFilter) -> list[Resource]:
+    """The protected values `where` filters on."""
+    reads = FILTER_READS["Query.participants"]
+    return [resource for name, resource in reads.items() if getattr(where, name) is not None]
+
+
+def _scoped(
+    info: Info[Context, None], where: ParticipantFilter, filtered: list[Resource]
+) -> ParticipantFilter | None:
+    """`where`, narrowed to the viewer's own participants where a filter needs it."""
+    context, viewer = info.context, info.context.viewer
+    scopes = [filter_scope(context.decider, viewer, resource) for resource in filtered]
+    refused = next((code for scope, code in scopes if scope is Scope.REFUSED), None)
+    if refused is not None:
+        _audit_search(info, "deny", "denied")
+        raise Refused(refused, "searching by this value is not allowed for this viewer")
+    if all(scope is Scope.ALL for scope, _ in scopes):
+        return where
+    if viewer.jurisdiction is None:
+        return None
+    return replace(where, held_by=viewer.jurisdiction)
+
+
+def _operation(info: Info[Context, None]) -> str | None:
+    return info.operation.name.value if info.operation and info.operation.name else None
+
+
+def _audit_search(info: Info[Context, None], action: AuditAction, outcome: AuditOutcome) -> None:
+    info.context.audit.record(
+        operation=_operation(info),
+        action=action,
+        resource=Resource.PARTICIPANT_SEARCH,
+        record_id=None,
+        outcome=outcome,
+    )
+
+
+def _audit_matches(
+    info: Info[Context, None], filtered: list[Resource], matches: Sequence[ParticipantRecord]
+) -> None:
+    """A match listed confirms the value searched for: a read of it, of that record."""
+    for resource in filtered:
+        for match in matches:
+            info.context.audit.record(
+                operation=_operation(info),
+                action="read",
+                resource=resource,
+                record_id=encode_global_id(LIST_NAME, match.id),
+                outcome="allowed",
+            )
 
 
 async def load_participant(info: Info[Context, None], participant_id: int) -> ParticipantRecord:

@@ -66,13 +66,15 @@ class Guard(FieldExtension):
             decision = context.decider.decide(
                 viewer.role, viewer.fti, rule.relation(facts, viewer), rule.resource, Action.READ
             )
+            # a search is audited as what it searches (never with the value searched for)
+            resource = rule.resource if rule.when_argument else None
             if decision.outcome in (Outcome.DENY, Outcome.OMIT):
-                self._audit(info, "deny", facts, "denied")
+                self._audit(info, "deny", facts, "denied", resource=resource)
                 raise _refusal(decision.code)
             if decision.outcome is Outcome.MASK:
                 masks.append(rule)
             elif rule.classification is not Classification.NONE:
-                self._audit(info, "read", facts, "allowed")
+                self._audit(info, "read", facts, "allowed", resource=resource)
         return masks
 
     def _after(self, value: Any, source: Any, info: Any, masks: list[FieldRule]) -> Any:
