@@ -6,7 +6,7 @@ from collections import defaultdict
 from collections.abc import Callable, Hashable, Iterable, Sequence
 from typing import Any, TypeVar
 
-from sqlalchemy import Select, func, select
+from sqlalchemy import BigInteger, Select, func, select
 from sqlalchemy.ext.asyncio import AsyncConnection
 from sqlalchemy.sql.elements import ColumnElement
 
@@ -15,18 +15,39 @@ from datasources.pages import Page, PageRequest
 T = TypeVar("T")
 K = TypeVar("K", bound=Hashable)
 
+INTEGER_MAX = 2**31 - 1  # the largest id an INTEGER primary key holds
+BIGINT_MAX = 2**63 - 1
+_ASCII_DIGITS = frozenset("0123456789")
+
 
 class BadPageKey(ValueError):
     """A page key that no item of this list could have."""
 
 
-def parse_int_key(key: str | None) -> int | None:
-    """Turn a page key back into the integer id it was made from."""
+def int_key(text: str, maximum: int = INTEGER_MAX) -> int | None:
+    """The integer `text` spells in ASCII digits, when a key column can hold it; else None.
+
+    Only ASCII digits count: `str.isdigit()` accepts "²" (which `int` refuses) and `int`
+    accepts Arabic-Indic and fullwidth digits, neither of which the hub ever writes.
+    """
+    if not text or len(text) > len(str(maximum)) or not _ASCII_DIGITS.issuperset(text):
+        return None
+    value = int(text)
+    return value if value <= maximum else None
+
+
+def parse_int_key(key: str | None, maximum: int = BIGINT_MAX) -> int | None:
+    """Turn a page key back into the integer id it was made from.
+
+    Raises:
+        BadPageKey: If the key is not ASCII digits, or beyond what the key column holds.
+    """
     if key is None:
         return None
-    if not key.isdigit() or len(key) > 18:
+    value = int_key(key, maximum)
+    if value is None:
         raise BadPageKey("not an item key of this list")
-    return int(key)
+    return value
 
 
 async def fetch_page(
@@ -37,7 +58,8 @@ async def fetch_page(
     build: Callable[[Any], T],
 ) -> Page[T]:
     """Run `stmt` (already filtered) as one page after `page.after`, plus its count."""
-    after = parse_int_key(page.after)
+    maximum = BIGINT_MAX if isinstance(id_column.type, BigInteger) else INTEGER_MAX
+    after = parse_int_key(page.after, maximum)
     total = await conn.scalar(select(func.count()).select_from(stmt.order_by(None).subquery()))
     paged = stmt.order_by(id_column).limit(page.first + 1)
     if after is not None:

@@ -11,11 +11,14 @@ from __future__ import annotations
 import base64
 import hashlib
 import hmac
+import re
 import time
 from urllib.parse import quote, urlencode
 
 _LABEL = b"child-support-hub/download-link/v1"
 PATH_TEMPLATE = "/documents/{id}/content"
+_EXPIRES = re.compile(r"[0-9]{1,12}")  # ASCII digits only: int() also reads "١٢٣"
+_SIGNATURE = re.compile(r"[A-Za-z0-9_-]{43}")  # an unpadded base64url SHA-256
 
 
 class DownloadRefused(Exception):
@@ -60,7 +63,12 @@ def verify_download(
         DownloadRefused: If either is missing or malformed, the signature does not match
             (compared in constant time), or the link has expired.
     """
-    if not expires or not signature or not expires.isdigit() or len(expires) > 12:
+    if (
+        expires is None
+        or signature is None
+        or not _EXPIRES.fullmatch(expires)
+        or not _SIGNATURE.fullmatch(signature)
+    ):
         raise DownloadRefused("not a download link")
     expected = _signature(document_id, int(expires), secret)
     if not hmac.compare_digest(expected.encode(), signature.encode()):

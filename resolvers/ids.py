@@ -5,10 +5,13 @@ from __future__ import annotations
 import base64
 import binascii
 
+from datasources.keyset import int_key
 from resolvers.errors import BadUserInput
 
 _CURSOR_TAG = "cursor"
 MAX_PAGE_SIZE = 100
+# a global id or cursor the hub makes is a few dozen characters; far longer is not ours
+MAX_ID_CHARS = 200
 
 
 def _encode(text: str) -> str:
@@ -16,6 +19,8 @@ def _encode(text: str) -> str:
 
 
 def _decode(value: str) -> str | None:
+    if len(value) > MAX_ID_CHARS:
+        return None
     try:
         padded = value + "=" * (-len(value) % 4)
         return base64.urlsafe_b64decode(padded.encode("ascii")).decode("utf-8")
@@ -32,7 +37,7 @@ def decode_global_id(value: str) -> tuple[str, str]:
     """Split a node id into (type name, key); refuse ids the hub did not make."""
     text = _decode(value)
     type_name, sep, key = (text or "").partition(":")
-    if not sep or not type_name.isalpha() or not key:
+    if not sep or not (type_name.isascii() and type_name.isalpha()) or not key:
         raise BadUserInput("not an id of this hub")
     return type_name, key
 
@@ -40,9 +45,10 @@ def decode_global_id(value: str) -> tuple[str, str]:
 def decode_int_id(value: str, type_name: str) -> int:
     """The integer key of a node id that must be of `type_name`."""
     found, key = decode_global_id(value)
-    if found != type_name or not key.isdigit() or len(key) > 18:
+    number = int_key(key) if found == type_name else None
+    if number is None:
         raise BadUserInput(f"not the id of a {type_name}")
-    return int(key)
+    return number
 
 
 def encode_cursor(list_name: str, key: str) -> str:

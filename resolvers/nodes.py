@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from strawberry import Info
 
+from datasources.keyset import int_key
 from resolvers.context import Context
 from resolvers.ids import decode_global_id
 
@@ -23,7 +24,8 @@ async def resolve_node(info: Info[Context, None], id: str) -> tuple[str, object 
     if type_name == "DirectoryEntry":
         return type_name, info.context.sources.directory.get(key)
     loader_name = _INT_KEYED.get(type_name)
-    if loader_name is None or not key.isdigit() or len(key) > 18:
+    number = int_key(key)
+    if loader_name is None or number is None:
         return type_name, None
     loader = getattr(info.context.loaders, loader_name)
-    return type_name, await loader.load(int(key))
+    return type_name, await loader.load(number)

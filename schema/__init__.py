@@ -25,6 +25,7 @@ from schema.document import Document, DocumentMutation, DocumentPayload, Documen
 from schema.employer import EmployerQuery, NewHire, QuarterlyWage
 from schema.errors import label_errors
 from schema.guard import apply_guards
+from schema.input_limits import apply_input_limits
 from schema.node import NodeQuery
 from schema.notice import (
     NoticeMutation,
@@ -50,6 +51,7 @@ from schema.participant import (
 from schema.policy_extensions import AuditTrailWriter, IntrospectionPolicy
 from schema.quick import CaseFinancials
 from schema.scalars import SCALAR_MAP
+from schema.value_errors import SafeValueMessages
 from schema.viewer import ViewerQuery
 
 
@@ -98,6 +100,7 @@ GUARDED = apply_guards(
         ReportTerminationPayload,
     ]
 )
+apply_input_limits([("Query", Query), ("Mutation", Mutation)])
 
 
 # operation limits: far above what the portal's own queries need, far below abuse
@@ -127,6 +130,7 @@ def build_schema(*, max_depth: int = 12, hide_suggestions: bool = False) -> HubS
         lambda: ParserCache(maxsize=512),
         OperationChoice,
         lambda: AddValidationRules(limits),
+        SafeValueMessages,
         lambda: ValidationCache(maxsize=512),
         IntrospectionPolicy,
         AuditTrailWriter,
