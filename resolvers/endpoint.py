@@ -10,6 +10,7 @@ is a 400 without `data`; under `application/json` every GraphQL answer is a 200.
 
 from __future__ import annotations
 
+import logging
 from datetime import timedelta
 from typing import TYPE_CHECKING, Any
 
@@ -33,12 +34,15 @@ from resolvers.context import Context, Sources, build_context
 from resolvers.media_types import GRAPHQL_RESPONSE_JSON, response_media_type
 from resolvers.request_json import MalformedJson, decode_request_json
 from resolvers.websocket import ANONYMOUS, HubTransportWsHandler
+from schema.errors import INTERNAL_MESSAGE
 from settings import Settings
 
 if TYPE_CHECKING:
     from strawberry.types import ExecutionResult
 
     from policy.tokens import Viewer
+
+logger = logging.getLogger("hub.http")
 
 _STATUS_KEY = "hub.graphql_status"
 """Where `process_result` leaves the status of a request error for `__call__`."""
@@ -101,7 +105,8 @@ class HubGraphQL(GraphQL[Context, None]):
         )
 
     async def render_graphql_ide(self, request: Request) -> Response:
-        return HTMLResponse(render_ide_html("/graphql"), headers={"Cache-Control": "no-store"})
+        page = render_ide_html("/graphql", development=self.settings.is_development)
+        return HTMLResponse(page, headers={"Cache-Control": "no-store"})
 
     def encode_json(self, data: object) -> str:
         # text, not bytes: strawberry sends a str as a WebSocket text frame, and
@@ -177,6 +182,12 @@ class HubGraphQL(GraphQL[Context, None]):
                 _negotiate(request, response)
         except HTTPException as error:
             response = _http_error_response(error, _accepted(request))
+        except _TooLarge:
+            raise  # BodySizeLimit answers
+        except Exception as error:  # a bug of ours: the type in the log, a code to the client
+            logger.error("request not handled (%s)", type(error).__name__)
+            internal = HTTPException(500, INTERNAL_MESSAGE)
+            response = _http_error_response(internal, _accepted(request))
         await response(scope, receive, send)
 
 
@@ -218,6 +229,8 @@ def _http_error_response(error: HTTPException, media_type: str) -> Response:
         code = "GRAPHQL_PARSE_FAILED"
         if isinstance(error.__cause__, MalformedJson):
             reason = error.__cause__.msg
+    elif status == 500:
+        code = "INTERNAL_SERVER_ERROR"
     else:
         code = "BAD_USER_INPUT"
     body = orjson.dumps(_error_body(reason, code))
