@@ -7,8 +7,9 @@ from strawberry import Info
 from datasources.keyset import int_key
 from resolvers.context import Context
 from resolvers.ids import decode_global_id
+from resolvers.notices import load_notice
 
-# Termination notices join this table when the hub holds them.
+# Termination notices are read by `resolvers.notices.load_notice` (no loader of their own).
 _INT_KEYED = {
     "Participant": "participant_by_id",
     "Case": "case_by_id",
@@ -25,6 +26,8 @@ async def resolve_node(info: Info[Context, None], id: str) -> tuple[str, object 
         return type_name, info.context.sources.directory.get(key)
     loader_name = _INT_KEYED.get(type_name)
     number = int_key(key)
+    if type_name == "TerminationNotice" and number is not None:
+        return type_name, await load_notice(info, number)
     if loader_name is None or number is None:
         return type_name, None
     loader = getattr(info.context.loaders, loader_name)

@@ -10,6 +10,7 @@ from schema.case import Case
 from schema.directory import DirectoryEntry
 from schema.document import Document
 from schema.employer import Employer
+from schema.notice import build_notice
 from schema.offset import OffsetCertification
 from schema.participant import build_participant
 from schema.relay import Node
@@ -32,5 +33,7 @@ class NodeQuery:
             return None
         if type_name == "Participant":
             return await build_participant(info, record)  # type: ignore[arg-type]
+        if type_name == "TerminationNotice":
+            return await build_notice(info, record)  # type: ignore[arg-type]
         node: Node = _BUILDERS[type_name](record)  # type: ignore[operator]
         return node

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import base64
 import json
 import uuid
 from collections.abc import AsyncIterator, Iterator
@@ -351,3 +352,247 @@ async def test_full_ssns_in_subscription_results_are_audited(
         )
     )["auditEvents"]["edges"]
     assert {"action": "read", "resource": "Participant.ssn"} in [e["node"] for e in events]
+
+
+# ---- locate information in a notice follows the participant's locate rules
+
+LOCATE = "lastKnownAddress { line1 city state zip } newEmployerName"
+QUERY_NOTICE_NODE = (
+    "query Notice($id: ID!) { node(id: $id) { id ... on TerminationNotice { " + LOCATE + " } } }"
+)
+QUERY_NOTICE_LIST = (
+    "query Notices { terminationNotices(first: 100) { edges { node { id " + LOCATE + " } } } }"
+)
+SUBSCRIPTION_LOCATE = (
+    "subscription Located($after: ID) { terminationNotices(after: $after) { id " + LOCATE + " } }"
+)
+QUERY_PEOPLE = """
+query People($after: String) { participants(first: 100, after: $after) {
+  pageInfo { hasNextPage endCursor }
+  edges { node { id ssn firstName lastName familyViolence
+    cases { role case { status state { code } } } } } } }
+"""
+NEW_EMPLOYER = "Harbor Freight Lines"
+ADDRESS = {"line1": "12 Elm St", "city": "Sacramento", "state": "CA", "zip": "95814"}
+_NOTICES: dict[str, dict[str, dict[str, Any]]] = {}
+
+
+async def _ncp_people(http: httpx.AsyncClient, hub: Hub) -> list[tuple[dict[str, Any], set[str]]]:
+    """Every noncustodial parent of an open case, with the states holding those cases."""
+    people: list[tuple[dict[str, Any], set[str]]] = []
+    after = None
+    while True:
+        page = (await _gql(http, hub.headers("ocss_staff"), QUERY_PEOPLE, after=after))[
+            "participants"
+        ]
+        for edge in page["edges"]:
+            person = edge["node"]
+            states = {
+                role["case"]["state"]["code"]
+                for role in person["cases"]
+                if role["role"] == "NONCUSTODIAL_PARENT" and role["case"]["status"] == "OPEN"
+            }
+            if states:
+                people.append((person, states))
+        if not page["pageInfo"]["hasNextPage"]:
+            return people
+        after = page["pageInfo"]["endCursor"]
+
+
+async def _located_notices(http: httpx.AsyncClient, hub: Hub) -> dict[str, dict[str, Any]]:
+    """A notice about an FVI participant and one about an ordinary one, reported once."""
+    if hub.backend not in _NOTICES:
+        people = await _ncp_people(http, hub)
+        notices = {}
+        for kind, fvi in (("fvi", True), ("ordinary", False)):
+            found = next(((p, s) for p, s in people if p["familyViolence"] is fvi), None)
+            assert found is not None, f"the seeded data holds no {kind} NCP of an open case"
+            person, states = found
+            report = _report(person, newEmployerName=NEW_EMPLOYER, lastKnownAddress=ADDRESS)
+            notice = await _reported(http, hub, report)
+            assert {s["code"] for s in notice["states"]} == states
+            notices[kind] = {"id": notice["id"], "states": sorted(states)}
+        _NOTICES[hub.backend] = notices
+    return _NOTICES[hub.backend]
+
+
+def _other_state(states: list[str]) -> str:
+    """A state the notice did not notify."""
+    return next(code for code in ("36", "48", "12", "17") if code not in states)
+
+
+FULL = {"lastKnownAddress": {"line1": "12 Elm St", "city": "Sacramento", "state": "CA",
+        "zip": "95814"}, "newEmployerName": NEW_EMPLOYER}  # fmt: skip
+
+# (role, claims or "notified" for the notified state's worker, notice, what comes back)
+LOCATE_ROWS = [
+    ("employer", {"fein": EMPLOYER_FEIN}, "ordinary", "full"),
+    ("employer", {"fein": EMPLOYER_FEIN}, "fvi", "full"),
+    ("state_worker", "notified", "ordinary", "full"),
+    ("state_worker", "notified", "fvi", "FVI_PROTECTED"),
+    ("ocss_staff", {"jurisdiction": "FED"}, "ordinary", "full"),
+    ("ocss_staff", {"jurisdiction": "FED"}, "fvi", "FVI_PROTECTED"),
+    ("state_worker", "other", "ordinary", "NOT_FOUND"),
+    ("state_worker", "other", "fvi", "NOT_FOUND"),
+    ("tribal_worker", {"jurisdiction": "T0001"}, "fvi", "NOT_FOUND"),
+    ("employer", {"fein": "90-0000002"}, "ordinary", "NOT_FOUND"),
+    ("employer", {"fein": "90-0000002"}, "fvi", "NOT_FOUND"),
+    ("analyst", {}, "ordinary", "NOT_FOUND"),
+    ("auditor", {}, "fvi", "NOT_FOUND"),
+]
+
+
+def _claims(claims: dict[str, Any] | str, states: list[str]) -> dict[str, Any]:
+    if claims == "notified":
+        return {"jurisdiction": states[0]}
+    if claims == "other":
+        return {"jurisdiction": _other_state(states)}
+    assert isinstance(claims, dict)
+    return claims
+
+
+def _check_located(node: dict[str, Any] | None, errors: list[Any], expect: str, at: list[Any]):
+    codes = sorted((e["extensions"]["code"], e["path"]) for e in errors)
+    if expect == "full":
+        assert codes == []
+        assert node is not None
+        assert {k: node[k] for k in FULL} == FULL
+    elif expect == "NOT_FOUND":
+        assert node is None
+        assert codes == [("NOT_FOUND", at)]
+    else:
+        assert node is not None
+        assert node["lastKnownAddress"] is None
+        assert node["newEmployerName"] is None
+        assert codes == [(expect, [*at, "lastKnownAddress"]), (expect, [*at, "newEmployerName"])]
+
+
+@pytest.mark.parametrize(
+    ("role", "claims", "kind", "expect"),
+    LOCATE_ROWS,
+    ids=[f"{r}-{c if isinstance(c, str) else 'claims'}-{k}-{e}" for r, c, k, e in LOCATE_ROWS],
+)
+async def test_notice_locate_information_follows_the_locate_rules(
+    http: httpx.AsyncClient,
+    fresh_hub: Hub,
+    role: str,
+    claims: dict[str, Any] | str,
+    kind: str,
+    expect: str,
+):
+    # given a notice about an FVI participant and one about an ordinary participant
+    notice = (await _located_notices(http, fresh_hub))[kind]
+    headers = fresh_hub.headers(role, **_claims(claims, notice["states"]))
+    # when the viewer reads it by id
+    response = await http.post(
+        "/graphql",
+        json={"query": QUERY_NOTICE_NODE, "variables": {"id": notice["id"]}},
+        headers=headers,
+    )
+    body = response.json()
+    # then its locate fields are what the participant's locate rules say
+    _check_located(body["data"]["node"], body.get("errors", []), expect, ["node"])
+    # and the list agrees: the same fields, or the notice left out
+    listed = (
+        await http.post("/graphql", json={"query": QUERY_NOTICE_LIST}, headers=headers)
+    ).json()
+    edges = listed["data"]["terminationNotices"]["edges"]
+    positions = [i for i, e in enumerate(edges) if e["node"]["id"] == notice["id"]]
+    if expect == "NOT_FOUND":
+        assert positions == []
+        return
+    (position,) = positions
+    errors = [e for e in listed.get("errors", []) if e["path"][2] == position]
+    at = ["terminationNotices", "edges", position, "node"]
+    _check_located(edges[position]["node"], errors, expect, at)
+
+
+async def test_notice_locate_releases_and_refusals_are_audited(
+    http: httpx.AsyncClient, fresh_hub: Hub
+):
+    # given OCSS reading both notices' locate fields
+    notices = await _located_notices(http, fresh_hub)
+    subject = f"ocss-{uuid.uuid4().hex[:8]}"
+    for kind in ("ordinary", "fvi"):
+        await http.post(
+            "/graphql",
+            json={"query": QUERY_NOTICE_NODE, "variables": {"id": notices[kind]["id"]}},
+            headers=fresh_hub.headers("ocss_staff", subject=subject),
+        )
+    # then the release and the refusal are in the trail, by field and notice
+    query = (
+        "query($s: String) { auditEvents(subject: $s, first: 100)"
+        " { edges { node { action resource recordId } } } }"
+    )
+    events = [
+        e["node"]
+        for e in (await _gql(http, fresh_hub.headers("auditor"), query, s=subject))["auditEvents"][
+            "edges"
+        ]
+    ]
+    for field in ("lastKnownAddress", "newEmployerName"):
+        resource = f"TerminationNotice.{field}"
+        released = {"action": "read", "resource": resource, "recordId": notices["ordinary"]["id"]}
+        refused = {"action": "deny", "resource": resource, "recordId": notices["fvi"]["id"]}
+        assert released in events
+        assert refused in events
+
+
+async def _located_event(socket: Any) -> dict[str, Any]:
+    message: dict[str, Any] = await socket.receive()
+    assert message["type"] == "next", message
+    payload: dict[str, Any] = message["payload"]
+    return payload
+
+
+async def test_notice_locate_rules_hold_on_the_subscription_and_its_replay(
+    http: httpx.AsyncClient, notice_url: str, fresh_hub: Hub
+):
+    # given a worker of a state holding an FVI participant's case, and one of an ordinary one
+    people = await _ncp_people(http, fresh_hub)
+    fvi, fvi_states = next((p, s) for p, s in people if p["familyViolence"])
+    plain, plain_states = next((p, s) for p, s in people if not p["familyViolence"])
+    watchers = [(sorted(fvi_states)[0], fvi), (sorted(plain_states)[0], plain)]
+    async with subscriber(notice_url) as fvi_worker, subscriber(notice_url) as plain_worker:
+        for socket, (state, _) in zip((fvi_worker, plain_worker), watchers, strict=True):
+            await socket.init(fresh_hub.token("state_worker", jurisdiction=state))
+            await socket.subscribe(SUBSCRIPTION_LOCATE)
+        await asyncio.sleep(0.2)
+        # when an employer reports both, with an address and a new employer
+        extra = {"newEmployerName": NEW_EMPLOYER, "lastKnownAddress": ADDRESS}
+        fvi_notice = await _reported(http, fresh_hub, _report(fvi, **extra))
+        plain_notice = await _reported(http, fresh_hub, _report(plain, **extra))
+        # then the FVI participant's worker gets the notice without them: FVI_PROTECTED
+        live = await _located_event(fvi_worker)
+        # (the ordinary notice may notify that state too; find the FVI one)
+        while live["data"]["terminationNotices"]["id"] != fvi_notice["id"]:
+            live = await _located_event(fvi_worker)
+        _check_located(
+            live["data"]["terminationNotices"], live["errors"], "FVI_PROTECTED",
+            ["terminationNotices"],
+        )  # fmt: skip
+        # and the ordinary participant's worker gets them in full
+        plain_live = await _located_event(plain_worker)
+        while plain_live["data"]["terminationNotices"]["id"] != plain_notice["id"]:
+            plain_live = await _located_event(plain_worker)
+        _check_located(plain_live["data"]["terminationNotices"], [], "full", [])
+        assert "errors" not in plain_live
+    # and a replay from before the FVI notice withholds them just the same
+    before = _global_id_before(fvi_notice["id"])
+    async with subscriber(notice_url) as again:
+        await again.init(fresh_hub.token("state_worker", jurisdiction=watchers[0][0]))
+        await again.subscribe(SUBSCRIPTION_LOCATE, {"after": before})
+        replayed = await _located_event(again)
+        assert replayed["data"]["terminationNotices"]["id"] == fvi_notice["id"]
+        _check_located(
+            replayed["data"]["terminationNotices"], replayed["errors"], "FVI_PROTECTED",
+            ["terminationNotices"],
+        )  # fmt: skip
+
+
+def _global_id_before(notice_id: str) -> str:
+    """The id of the notice just before `notice_id` (ids are "TerminationNotice:<n>")."""
+    padded = notice_id + "=" * (-len(notice_id) % 4)
+    type_name, key = base64.urlsafe_b64decode(padded).decode().split(":")
+    previous = f"{type_name}:{int(key) - 1}".encode()
+    return base64.urlsafe_b64encode(previous).decode().rstrip("=")
