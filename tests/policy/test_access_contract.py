@@ -140,6 +140,11 @@ def empty(path: str) -> Expect:
     return Expect("empty", path)
 
 
+def unseen(path: str) -> Expect:
+    """A connection at `path` that neither lists nor counts anything, without an error."""
+    return Expect("unseen", path)
+
+
 @dataclass(frozen=True)
 class Rule:
     name: str
@@ -169,11 +174,15 @@ VIEWER_AND_DIRECTORY = """
 PARTICIPANT = "query($id: ID!) { participant(id: $id) { id firstName lastName } }"
 PARTICIPANTS = "{ participants(first: 3) { totalCount edges { node { id lastName } } } }"
 NODE_PARTICIPANT = "query($id: ID!) { node(id: $id) { id ... on Participant { lastName } } }"
-SEARCH = "query($ssn: String) { participants(ssn: $ssn) { edges { node { id } } } }"
+SEARCH = "query($ssn: String) { participants(ssn: $ssn) { totalCount edges { node { id } } } }"
 # not in access.md: a date-of-birth filter would confirm the dates the field withholds,
-# so it is a search by identifying data like the SSN search
+# so it is a search by identifying data like the SSN search. A filter is a read of what it
+# filters on: it reaches only the participants whose SSN (date of birth) the viewer may read
+# in full, and counts only those, so neither the list nor totalCount confirms a masked SSN
+# or a withheld date (caseworkers: own participants; OCSS: all)
 SEARCH_DOB = (
-    "query($dob: Date) { participants(dateOfBirth: $dob, first: 100) { edges { node { id } } } }"
+    "query($dob: Date) { participants(dateOfBirth: $dob, first: 100)"
+    " { totalCount edges { node { id } } } }"
 )
 CASE_PARTICIPANTS = (
     "query($id: ID!) { case(id: $id) { id participants { role participant { id } } } }"
@@ -334,12 +343,36 @@ RULES: list[Rule] = [
         present("participants.edges.node.id"),
     ),
     Rule(
-        "search-state_worker-other-present",
+        "search-state_worker-other-unseen",
         "state_worker",
         STATE_WORKER,
         OTHER,
         SEARCH,
+        unseen("participants"),
+    ),
+    Rule(
+        "search-state_worker-of-another-state-unseen",
+        "state_worker",
+        OTHER_STATE_WORKER,
+        OWN,
+        SEARCH,
+        unseen("participants"),
+    ),
+    Rule(
+        "search-state_worker-second-holding-state-present",
+        "state_worker",
+        SECOND_HOLDER,
+        FVI,
+        SEARCH,
         present("participants.edges.node.id"),
+    ),
+    Rule(
+        "search-tribal_worker-other-unseen",
+        "tribal_worker",
+        TRIBAL_WORKER,
+        OWN,
+        SEARCH,
+        unseen("participants"),
     ),
     Rule(
         "search-tribal_worker-own-present",
@@ -366,12 +399,44 @@ RULES: list[Rule] = [
         refused("FORBIDDEN", "participants"),
     ),
     Rule(
-        "search(dateOfBirth)-state_worker-other-present",
+        "search(dateOfBirth)-state_worker-own-present",
+        "state_worker",
+        STATE_WORKER,
+        OWN,
+        SEARCH_DOB,
+        present("participants.edges.node.id"),
+    ),
+    Rule(
+        "search(dateOfBirth)-state_worker-other-absent",
         "state_worker",
         STATE_WORKER,
         OTHER,
         SEARCH_DOB,
+        absent("participants.edges.node.id"),
+    ),
+    Rule(
+        "search(dateOfBirth)-tribal_worker-own-present",
+        "tribal_worker",
+        TRIBAL_WORKER,
+        TRIBAL,
+        SEARCH_DOB,
         present("participants.edges.node.id"),
+    ),
+    Rule(
+        "search(dateOfBirth)-tribal_worker-other-absent",
+        "tribal_worker",
+        TRIBAL_WORKER,
+        OWN,
+        SEARCH_DOB,
+        absent("participants.edges.node.id"),
+    ),
+    Rule(
+        "search(dateOfBirth)-employer-forbidden",
+        "employer",
+        ORGANISATION,
+        OWN,
+        SEARCH_DOB,
+        refused("FORBIDDEN", "participants"),
     ),
     Rule(
         "search(dateOfBirth)-ocss_staff-present",
@@ -1229,6 +1294,8 @@ def _check(rule: Rule, found: Found, body: dict[str, Any], reference: Any) -> No
         assert value == [key]
     elif expect.kind == "empty":
         assert value == []
+    elif expect.kind == "unseen":
+        assert value == {"totalCount": 0, "edges": []}, value
     else:
         raise AssertionError(f"unknown expectation {expect.kind}")
 
@@ -1279,3 +1346,37 @@ async def test_access_contract_rest_of_answer_stands_when_a_field_is_refused(
     assert [(e["extensions"]["code"], e["path"]) for e in body["errors"]] == [
         ("FORBIDDEN", ["participant", "dateOfBirth"])
     ]
+
+
+async def test_a_date_of_birth_search_counts_and_lists_only_own_participants(
+    http: httpx.AsyncClient, hub: Hub
+):
+    # given the date of birth of a participant of another state, and everyone born that day
+    other = await find(http, hub, OTHER)
+    everyone = (await _as_ocss(http, hub, SEARCH_DOB_HOLDERS, {"dob": other.variables["dob"]}))[
+        "participants"
+    ]
+    own = {
+        edge["node"]["id"]
+        for edge in everyone["edges"]
+        if STATE in {role["case"]["state"]["code"] for role in edge["node"]["cases"]}
+    }
+    # when a state worker searches by that date
+    body = await _post(
+        http,
+        hub.headers("state_worker", **STATE_WORKER),
+        SEARCH_DOB,
+        {"dob": other.variables["dob"]},
+    )
+    # then the list and its count hold exactly the own participants born that day
+    assert "errors" not in body, body["errors"]
+    answer = body["data"]["participants"]
+    assert {edge["node"]["id"] for edge in answer["edges"]} == own
+    assert answer["totalCount"] == len(own)
+    assert other.key not in own
+
+
+SEARCH_DOB_HOLDERS = (
+    "query($dob: Date) { participants(dateOfBirth: $dob, first: 100)"
+    " { totalCount edges { node { id cases { case { state { code } } } } } } }"
+)
