@@ -26,6 +26,7 @@ from schema.employer import EmployerQuery, NewHire, QuarterlyWage
 from schema.errors import label_errors
 from schema.guard import apply_guards
 from schema.input_limits import apply_input_limits
+from schema.limits import MAX_ALIASES, MAX_TOKENS, DocumentShapes, OperationLimits
 from schema.node import NodeQuery
 from schema.notice import (
     NoticeMutation,
@@ -103,11 +104,6 @@ GUARDED = apply_guards(
 apply_input_limits([("Query", Query), ("Mutation", Mutation)])
 
 
-# operation limits: far above what the portal's own queries need, far below abuse
-MAX_ALIASES = 50
-MAX_TOKENS = 10_000
-
-
 class HubSchema(strawberry.Schema):
     hide_suggestions = False
 
@@ -125,8 +121,12 @@ def build_schema(*, max_depth: int = 12, hide_suggestions: bool = False) -> HubS
         create_validator(max_depth, None, None),
         create_alias_validator(MAX_ALIASES),
     ]
+    # measured before parsing, validation and execution (schema/limits.py); listed
+    # before the caches because hooks run in the order of this list
+    shapes = DocumentShapes()
     extensions: list[Any] = [
         lambda: MaxTokensLimiter(MAX_TOKENS),
+        lambda: OperationLimits(shapes),
         lambda: ParserCache(maxsize=512),
         OperationChoice,
         lambda: AddValidationRules(limits),
