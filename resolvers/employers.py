@@ -9,6 +9,7 @@ from strawberry import Info
 from datasources.addresses import ContactRecord
 from datasources.ndnh import EmployerAddressRecord, EmployerFilter, EmployerRecord
 from datasources.pages import Page
+from policy.refusals import message_of, unrelated_refusal
 from policy.scopes import Scope, list_scope
 from policy.vocabulary import Relation, Resource
 from resolvers.context import Context
@@ -26,7 +27,29 @@ def _check_fein(fein: str) -> str:
 
 
 async def resolve_employer(info: Info[Context, None], fein: str) -> EmployerRecord | None:
-    return await info.context.loaders.employer_by_fein.load(_check_fein(fein))
+    """The employer of `fein`; refused alike whether or not another organisation has it.
+
+    A viewer who may read only its own organisation gets the same FORBIDDEN for any other
+    FEIN, registered or not, without the registry being asked: no existence oracle.
+    """
+    fein = _check_fein(fein)
+    context, viewer = info.context, info.context.viewer
+    code = unrelated_refusal(context.decider, viewer, Resource.EMPLOYER)
+    if code is not None and fein != viewer.fein:
+        _audit_refusal(info)
+        raise Refused(code, message_of(code))
+    return await context.loaders.employer_by_fein.load(fein)
+
+
+def _audit_refusal(info: Info[Context, None]) -> None:
+    operation = info.operation.name.value if info.operation and info.operation.name else None
+    info.context.audit.record(
+        operation=operation,
+        action="deny",
+        resource=Resource.EMPLOYER,
+        record_id=None,
+        outcome="denied",
+    )
 
 
 def _postal_code(info: Info[Context, None], state: str | None) -> str | None:

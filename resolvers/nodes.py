@@ -5,7 +5,10 @@ from __future__ import annotations
 from strawberry import Info
 
 from datasources.keyset import int_key
+from policy.fields import ITEM_RULES
+from policy.refusals import message_of, unrelated_refusal
 from resolvers.context import Context
+from resolvers.errors import Refused
 from resolvers.ids import decode_global_id
 from resolvers.notices import load_notice
 
@@ -20,7 +23,21 @@ _INT_KEYED = {
 
 
 async def resolve_node(info: Info[Context, None], id: str) -> tuple[str, object | None]:
-    """The type name and record of a node id; None as record when nothing has that id."""
+    """The type name and record of a node id; None as record when nothing has that id.
+
+    An id that names no record is refused as a record of its type unrelated to the viewer
+    would be (FORBIDDEN, NOT_FOUND...), so that a refusal does not tell which ids exist.
+    """
+    type_name, record = await _find(info, id)
+    rule = ITEM_RULES.get(type_name)
+    if record is None and rule is not None:
+        code = unrelated_refusal(info.context.decider, info.context.viewer, rule.resource)
+        if code is not None:
+            raise Refused(code, message_of(code))
+    return type_name, record
+
+
+async def _find(info: Info[Context, None], id: str) -> tuple[str, object | None]:
     type_name, key = decode_global_id(id)
     if type_name == "DirectoryEntry":
         return type_name, info.context.sources.directory.get(key)

@@ -16,16 +16,10 @@ from strawberry.types.field import StrawberryField
 from strawberry.utils.str_converters import to_camel_case
 
 from policy.fields import FIELD_RULES, ITEM_FIELDS, ITEM_RULES, FieldRule, ItemRule
+from policy.refusals import message_of
 from policy.vocabulary import Action, Classification, Outcome
 from resolvers.context import Context
 from resolvers.errors import Refused
-
-_MESSAGES = {
-    "FORBIDDEN": "not allowed for this viewer",
-    "FTI_RESTRICTED": "Federal Tax Information needs FTI clearance",
-    "FVI_PROTECTED": "disclosure prohibited: family violence indicator",
-    "NOT_FOUND": "not found",
-}
 
 
 def _facts(obj: object) -> object:
@@ -135,7 +129,7 @@ def _operation_name(info: Any) -> str | None:
 
 def _refusal(code: str | None) -> Refused:
     code = code or "FORBIDDEN"
-    return Refused(code, _MESSAGES.get(code, "not allowed for this viewer"))
+    return Refused(code, message_of(code))
 
 
 def _graphql_name(field: StrawberryField) -> str:

@@ -20,6 +20,7 @@ What a row expects:
 
 from __future__ import annotations
 
+import base64
 import json
 import re
 from collections.abc import Awaitable, Callable, Mapping
@@ -89,6 +90,7 @@ CERT_OTHER = "a certification of the same participant submitted by another state
 CERT_REFUND = "a certification with tax refund offsets submitted by state 42"
 EMPLOYER = "employer 90-0000001"
 OTHER_EMPLOYER = "another employer"
+UNKNOWN_EMPLOYER = "a FEIN and an employer id that no employer has"
 MISIDENTIFIED = "a participant of state 53 with misidentified SSNs"
 
 
@@ -138,6 +140,11 @@ def only(path: str) -> Expect:
 
 def empty(path: str) -> Expect:
     return Expect("empty", path)
+
+
+def nothing(path: str) -> Expect:
+    """Null at `path` and no error: a key naming no record, to a viewer who may read any."""
+    return Expect("nothing", path)
 
 
 def unseen(path: str) -> Expect:
@@ -790,6 +797,24 @@ RULES: list[Rule] = [
         NODE_EMPLOYER,
         refused("FORBIDDEN", "node"),
     ),
+    # an unknown FEIN (or id) is answered as another employer's is: no existence oracle
+    *_for_roles(
+        "employer-unknown",
+        ORGANISATION_ROLES + ("international", "auditor"),
+        UNKNOWN_EMPLOYER,
+        ONE_EMPLOYER,
+        refused("FORBIDDEN", "employer"),
+    ),
+    *_for_roles(
+        "node(employer)-unknown",
+        ORGANISATION_ROLES,
+        UNKNOWN_EMPLOYER,
+        NODE_EMPLOYER,
+        refused("FORBIDDEN", "node"),
+    ),
+    *_for_roles(
+        "employer-unknown", CASEWORKER_ROLES, UNKNOWN_EMPLOYER, ONE_EMPLOYER, nothing("employer")
+    ),
     *_for_roles(
         "employer",
         ("international", "auditor"),
@@ -1186,6 +1211,14 @@ async def _find_other_employer(http: httpx.AsyncClient, hub: Hub) -> Found:
     return await _employer(http, hub, fein)
 
 
+async def _find_unknown_employer(http: httpx.AsyncClient, hub: Hub) -> Found:
+    fein = "99-9999998"
+    query = "query($fein: String!) { employer(fein: $fein) { id } }"
+    assert (await _as_ocss(http, hub, query, {"fein": fein}))["employer"] is None
+    node = base64.urlsafe_b64encode(b"Employer:999999").decode().rstrip("=")
+    return Found({"fein": fein, "node": node}, fein)
+
+
 async def _find_misidentified(http: httpx.AsyncClient, hub: Hub) -> Found:
     people = await _pages(http, hub, PEOPLE, "participants")
     for person in people:
@@ -1209,6 +1242,7 @@ FINDERS: dict[str, Finder] = {
     CERT_REFUND: _find_cert_refund,
     EMPLOYER: _find_employer,
     OTHER_EMPLOYER: _find_other_employer,
+    UNKNOWN_EMPLOYER: _find_unknown_employer,
     MISIDENTIFIED: _find_misidentified,
 }
 
@@ -1294,6 +1328,8 @@ def _check(rule: Rule, found: Found, body: dict[str, Any], reference: Any) -> No
         assert value == [key]
     elif expect.kind == "empty":
         assert value == []
+    elif expect.kind == "nothing":
+        assert value is None
     elif expect.kind == "unseen":
         assert value == {"totalCount": 0, "edges": []}, value
     else:
@@ -1380,3 +1416,22 @@ SEARCH_DOB_HOLDERS = (
     "query($dob: Date) { participants(dateOfBirth: $dob, first: 100)"
     " { totalCount edges { node { id cases { case { state { code } } } } } } }"
 )
+
+
+@pytest.mark.parametrize("role", ORGANISATION_ROLES)
+async def test_an_unknown_fein_and_another_employers_fein_get_the_same_answer(
+    http: httpx.AsyncClient, hub: Hub, role: str
+):
+    # given another employer's FEIN and id, and a FEIN and id no employer has
+    other = await find(http, hub, OTHER_EMPLOYER)
+    unknown = await find(http, hub, UNKNOWN_EMPLOYER)
+    headers = hub.headers(role, **ORGANISATION)
+    # when an organisation asks for each, by FEIN and by id
+    answers = {}
+    for name, found in (("other", other), ("unknown", unknown)):
+        by_fein = await _post(http, headers, ONE_EMPLOYER, found.variables)
+        by_node = await _post(http, headers, NODE_EMPLOYER, found.variables)
+        answers[name] = (by_fein, by_node)
+    # then the answers are the same, byte for byte
+    assert answers["other"] == answers["unknown"]
+    assert answers["other"][0]["errors"][0]["extensions"]["code"] == "FORBIDDEN"
