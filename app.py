@@ -145,7 +145,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
             Route("/graphql", graphql, methods=["GET", "POST"]),
             WebSocketRoute("/graphql", graphql),
             Route("/healthz", healthz),
-            *build_ide_routes(),
+            *build_ide_routes(settings),
             *build_download_routes(sources=sources, settings=settings, decider=decider),
         ],
         middleware=[

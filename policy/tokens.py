@@ -40,7 +40,11 @@ class RoleClaims:
     fti_clearable: bool = False
 
     def needs(self, claim: str) -> bool:
-        return any(shape.claim == claim for shape in self.required)
+        return self.shape(claim) is not None
+
+    def shape(self, claim: str) -> ClaimShape | None:
+        """The shape `claim` must have for this role, or None when the role does not need it."""
+        return next((shape for shape in self.required if shape.claim == claim), None)
 
 
 STATE_JURISDICTION = ClaimShape(
