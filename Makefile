@@ -5,8 +5,9 @@ BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed
 ASSETS := web/node_modules/.installed
 CLIENTS := tests/clients/node_modules/.installed
+BROWSER := tests/browser/node_modules/.installed
 
-.PHONY: setup run test check bench assets test-clients tools schema lock clean
+.PHONY: setup run test check bench assets test-clients test-browser tools schema lock clean
 
 $(INSTALLED): requirements.lock pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -27,6 +28,14 @@ $(CLIENTS): tests/clients/package-lock.json
 
 test-clients: $(CLIENTS)
 
+# playwright-core drives Debian's Chromium (`make tools`) in the GraphiQL browser test;
+# it downloads no browser of its own
+$(BROWSER): tests/browser/package-lock.json
+	cd tests/browser && npm ci --no-audit --no-fund
+	touch $@
+
+test-browser: $(BROWSER)
+
 setup: $(INSTALLED) $(ASSETS)
 
 # the state-system simulator runs beside the hub, as its own process: QUICK views
@@ -37,7 +46,7 @@ run: setup
 	$(BIN)/hub state-sim & sim=$$!; trap 'kill $$sim 2>/dev/null' EXIT INT TERM; \
 	  $(BIN)/hub serve
 
-test: setup tools test-clients
+test: setup tools test-clients test-browser
 	$(BIN)/python -m pytest
 
 check: setup
@@ -60,6 +69,14 @@ tools:
 	     (apt-get update -qq && apt-get install -y -qq --no-install-recommends docker-compose >/dev/null)); \
 	  else \
 	    echo "install Debian's docker-compose (sudo apt-get install docker-compose) for the compose test"; \
+	  fi; }
+	@command -v chromium >/dev/null 2>&1 && command -v chromedriver >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	    (apt-get install -y -qq --no-install-recommends chromium chromium-driver >/dev/null 2>&1 || \
+	     (apt-get update -qq && apt-get install -y -qq --no-install-recommends chromium chromium-driver >/dev/null)) || \
+	    { echo "could not install Debian's chromium and chromium-driver with apt-get: the GraphiQL browser test needs them"; exit 1; }; \
+	  else \
+	    echo "the GraphiQL browser test needs Debian's chromium and chromium-driver: run 'sudo apt-get install chromium chromium-driver' (or 'make tools' as root)"; exit 1; \
 	  fi; }
 
 # refresh the pinned lock from pyproject.toml's dependencies (and the dev extra)

@@ -475,7 +475,8 @@ def render_ide_html(endpoint: str = "/graphql", *, development: bool = False) ->
         )
     config: dict[str, object] = {
         "endpoint": endpoint,
-        "defaultHeaders": DEFAULT_HEADERS_TEXT,
+        # development pages open signed in (the panel's token), so no placeholder
+        "defaultHeaders": None if development else DEFAULT_HEADERS_TEXT,
         "signIn": sign_in_options() if development else None,
     }
     return _IDE_PAGE.format(
