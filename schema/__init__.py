@@ -5,15 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 import strawberry
-from graphql import ASTValidationRule, GraphQLError
-from strawberry.extensions import (
-    AddValidationRules,
-    MaxTokensLimiter,
-    ParserCache,
-    ValidationCache,
-)
-from strawberry.extensions.max_aliases import create_validator as create_alias_validator
-from strawberry.extensions.query_depth_limiter import create_validator
+from graphql import GraphQLError
+from strawberry.extensions import MaxTokensLimiter, ParserCache, ValidationCache
 from strawberry.schema.config import StrawberryConfig
 from strawberry.types.execution import ExecutionContext
 
@@ -26,7 +19,7 @@ from schema.employer import EmployerQuery, NewHire, QuarterlyWage
 from schema.errors import label_errors
 from schema.guard import apply_guards
 from schema.input_limits import apply_input_limits
-from schema.limits import MAX_ALIASES, MAX_TOKENS, DocumentShapes, OperationLimits
+from schema.limits import MAX_TOKENS, DocumentShapes, OperationLimits
 from schema.node import NodeQuery
 from schema.notice import (
     NoticeMutation,
@@ -115,21 +108,16 @@ class HubSchema(strawberry.Schema):
 
 def build_schema(*, max_depth: int = 12, hide_suggestions: bool = False) -> HubSchema:
     """The schema with cached parsing and validation, depth limit and error codes."""
-    # one rule class for the schema's life: the validation cache keys on the rules, so a
-    # fresh QueryDepthLimiter per request would make every lookup a miss
-    limits: list[type[ASTValidationRule]] = [
-        create_validator(max_depth, None, None),
-        create_alias_validator(MAX_ALIASES),
-    ]
-    # measured before parsing, validation and execution (schema/limits.py); listed
-    # before the caches because hooks run in the order of this list
-    shapes = DocumentShapes()
+    # depth, aliases, expansion and cost are measured once per document (schema/limits.py)
+    # before parsing, validation and execution: listed before the caches, as hooks run in
+    # the order of this list. No rule class is added per request: the validation cache
+    # keys on the rules, so a fresh one would make every lookup a miss.
+    shapes = DocumentShapes(max_depth=max_depth)
     extensions: list[Any] = [
         lambda: MaxTokensLimiter(MAX_TOKENS),
         lambda: OperationLimits(shapes),
         lambda: ParserCache(maxsize=512),
         OperationChoice,
-        lambda: AddValidationRules(limits),
         SafeValueMessages,
         lambda: ValidationCache(maxsize=512),
         IntrospectionPolicy,

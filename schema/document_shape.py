@@ -153,17 +153,28 @@ class PathNode:
 class MergedPaths:
     """A definition's response paths; a path always comes after the path enclosing it."""
 
-    nodes: list[PathNode]
-    size_variables: frozenset[str]
+    nodes: list[PathNode] = field(default_factory=list)
+    size_variables: set[str] = field(default_factory=set)
     """The variables that give a list its size: they alone change the cost."""
-    variable_defaults: dict[str, int | None]
+    variable_defaults: dict[str, int | None] = field(default_factory=dict)
     """Default sizes of the variables that have a default (None: a null or no integer)."""
-    work: int
+    spreads: dict[int, int] = field(default_factory=dict)
+    """Fragment spreads landing on each path (by index; -1 is the definition itself)."""
+    depth: int = 0
+    """The deepest selection's nesting, introspection not counted (as strawberry's
+    QueryDepthLimiter counts it: `{ viewer { role } }` is 1)."""
+    aliases: int = 0
+    work: int = 0
 
     @property
     def repeated_pairs(self) -> int:
-        """Pairs of fields answering one path: what OverlappingFieldsCanBeMerged compares."""
-        return sum(node.repeats * (node.repeats - 1) // 2 for node in self.nodes)
+        """Pairs of fields, and of fragment spreads, in one place.
+
+        OverlappingFieldsCanBeMerged compares each such pair, so its work grows with
+        their number (ten thousand `role`s in one selection make fifty million).
+        """
+        fields = sum(node.repeats * (node.repeats - 1) // 2 for node in self.nodes)
+        return fields + sum(count * (count - 1) // 2 for count in self.spreads.values())
 
 
 class ExpansionTooLarge(Exception):
@@ -188,13 +199,22 @@ def _type_named(schema: GraphQLSchema, node: object) -> GraphQLNamedType | None:
     return schema.get_type(name) if isinstance(name, str) else None
 
 
-_Task = tuple[SelectionSetNode, GraphQLNamedType | None, int, frozenset[str]]
-
-
 def _sizes_of(arguments: tuple[ArgumentNode, ...]) -> Iterator[str]:
     for argument in arguments:
         if argument.name.value in SIZE_ARGUMENTS and isinstance(argument.value, VariableNode):
             yield argument.value.name.value
+
+
+@dataclass(frozen=True)
+class _Task:
+    """A selection set to expand, where it lands, and the fragments spread on the way."""
+
+    selections: SelectionSetNode
+    parent_type: GraphQLNamedType | None
+    parent: int
+    level: int | None
+    """How deep its selections nest; None inside introspection, which depth ignores."""
+    on_path: frozenset[str] = frozenset()
 
 
 class _Merger:
@@ -205,51 +225,76 @@ class _Merger:
         }
         self.max_work = max_work
 
-    def merge(
-        self, selection_set: SelectionSetNode, root: GraphQLNamedType | None
-    ) -> tuple[list[PathNode], set[str], int]:
-        nodes: list[PathNode] = []
+    def merge(self, selection_set: SelectionSetNode, root: GraphQLNamedType | None) -> MergedPaths:
+        paths = MergedPaths()
         index: dict[tuple[int, str], int] = {}
-        size_variables: set[str] = set()
-        stack: list[_Task] = [(selection_set, root, -1, frozenset())]
-        work = 0
+        stack = [_Task(selection_set, root, -1, 0)]
         while stack:
-            selections, parent_type, parent, on_path = stack.pop()
-            for selection in selections.selections:
-                work += 1
-                if work > self.max_work:
+            task = stack.pop()
+            for selection in task.selections.selections:
+                paths.work += 1
+                if paths.work > self.max_work:
                     raise ExpansionTooLarge
                 if isinstance(selection, FieldNode):
-                    key = (parent, (selection.alias or selection.name).value)
-                    at = index.get(key)
-                    if at is None:
-                        at = index[key] = len(nodes)
-                        nodes.append(PathNode(parent, selection.name.value))
-                    node = nodes[at]
-                    node.repeats += 1
-                    definition = _field_of(self.schema, parent_type, selection.name.value)
-                    occurrence = Occurrence(
-                        parent_type.name if parent_type else None,
-                        definition,
-                        tuple(selection.arguments or ()),
-                    )
-                    node.occurrences.append(occurrence)
-                    size_variables.update(_sizes_of(occurrence.arguments))
-                    if selection.selection_set is not None:
-                        child = get_named_type(definition.type) if definition else None
-                        stack.append((selection.selection_set, child, at, on_path))
+                    self._field(selection, task, paths, index, stack)
                 elif isinstance(selection, InlineFragmentNode):
                     condition = selection.type_condition
-                    narrowed = _type_named(self.schema, condition) if condition else parent_type
-                    stack.append((selection.selection_set, narrowed, parent, on_path))
+                    narrowed = _type_named(self.schema, condition) if condition else None
+                    stack.append(
+                        _Task(
+                            selection.selection_set,
+                            narrowed or task.parent_type,
+                            task.parent,
+                            task.level,
+                            task.on_path,
+                        )
+                    )
                 elif isinstance(selection, FragmentSpreadNode):
+                    paths.spreads[task.parent] = paths.spreads.get(task.parent, 0) + 1
                     name = selection.name.value
                     fragment = self.fragments.get(name)
-                    if fragment is None or name in on_path:
+                    if fragment is None or name in task.on_path:
                         continue  # unknown fragments and cycles are validation errors
-                    narrowed = _type_named(self.schema, fragment.type_condition)
-                    stack.append((fragment.selection_set, narrowed, parent, on_path | {name}))
-        return nodes, size_variables, work
+                    stack.append(
+                        _Task(
+                            fragment.selection_set,
+                            _type_named(self.schema, fragment.type_condition),
+                            task.parent,
+                            task.level,
+                            task.on_path | {name},
+                        )
+                    )
+        return paths
+
+    def _field(
+        self,
+        selection: FieldNode,
+        task: _Task,
+        paths: MergedPaths,
+        index: dict[tuple[int, str], int],
+        stack: list[_Task],
+    ) -> None:
+        name = selection.name.value
+        key = (task.parent, (selection.alias or selection.name).value)
+        at = index.get(key)
+        if at is None:
+            at = index[key] = len(paths.nodes)
+            paths.nodes.append(PathNode(task.parent, name))
+        node = paths.nodes[at]
+        node.repeats += 1
+        paths.aliases += selection.alias is not None
+        definition = _field_of(self.schema, task.parent_type, name)
+        arguments = tuple(selection.arguments or ())
+        parent_name = task.parent_type.name if task.parent_type else None
+        node.occurrences.append(Occurrence(parent_name, definition, arguments))
+        paths.size_variables.update(_sizes_of(arguments))
+        level = None if task.level is None or name.startswith("__") else task.level
+        if level is not None:
+            paths.depth = max(paths.depth, level)
+        if selection.selection_set is not None:
+            child = get_named_type(definition.type) if definition else None
+            nested = None if level is None else level + 1
+            stack.append(_Task(selection.selection_set, child, at, nested, task.on_path))
 
 
 def _literal_size(value: object) -> int | None:
@@ -260,11 +305,13 @@ def _literal_size(value: object) -> int | None:
 def merge_paths(
     schema: GraphQLSchema, document: DocumentNode, max_work: int
 ) -> tuple[dict[str | None, MergedPaths], list[MergedPaths]]:
-    """Every operation's paths (by name) and every fragment's; raises `ExpansionTooLarge`."""
+    """Every operation's paths (by name) and every fragment's; raises `ExpansionTooLarge`.
+
+    `max_work` bounds the steps (fields and spreads) of all definitions together.
+    """
     merger = _Merger(schema, document, max_work)
     operations: dict[str | None, MergedPaths] = {}
     fragments: list[MergedPaths] = []
-    budget = max_work
     for definition in document.definitions:
         root: GraphQLNamedType | None
         if isinstance(definition, OperationDefinitionNode):
@@ -273,15 +320,13 @@ def merge_paths(
             root = _type_named(schema, definition.type_condition)
         else:
             continue
-        merger.max_work = budget
-        nodes, size_variables, work = merger.merge(definition.selection_set, root)
-        budget -= work
-        defaults = {
+        paths = merger.merge(definition.selection_set, root)
+        merger.max_work -= paths.work
+        paths.variable_defaults = {
             v.variable.name.value: _literal_size(v.default_value)
-            for v in getattr(definition, "variable_definitions", None) or ()
+            for v in definition.variable_definitions or ()
             if v.default_value is not None
         }
-        paths = MergedPaths(nodes, frozenset(size_variables), defaults, work)
         if isinstance(definition, OperationDefinitionNode):
             name = definition.name.value if definition.name else None
             operations.setdefault(name, paths)

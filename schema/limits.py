@@ -5,19 +5,22 @@
 | document size | 64 KiB of UTF-8 | before parsing |
 | tokens | `MAX_TOKENS` | while parsing (strawberry's MaxTokensLimiter) |
 | fields after fragment expansion | `MAX_FIELDS` | before validation |
-| pairs of fields answering one response path | `MAX_REPEATED_PAIRS` | before validation |
-| depth | 12, `HUB_MAX_QUERY_DEPTH` | in validation (strawberry's depth limiter) |
-| aliases after fragment expansion | `MAX_ALIASES` | in validation (strawberry's alias limiter) |
+| pairs of fields, or of spreads, in one place | `MAX_REPEATED_PAIRS` | before validation |
+| depth after fragment expansion | 12, `HUB_MAX_QUERY_DEPTH` | before validation |
+| aliases after fragment expansion | `MAX_ALIASES` | before validation |
 | static cost of the data | per role, `policy/budgets.py` | before execution |
 | static cost of introspection | `MAX_INTROSPECTION_COST` | before execution |
 
 Every refusal is OPERATION_TOO_COMPLEX, with no `data`. The expansion limits run before
-graphql-core's own rules and strawberry's limiters: those expand fragments without
-memoising (the depth and alias limiters recurse into every spread) and compare every
-two fields of one path (OverlappingFieldsCanBeMerged), so on an accepted document their
-work stays within the expansion cap and the pairs cap instead of growing
-exponentially. Parsing, validating and costing the worst accepted document takes a few
-tens of milliseconds (`tests/schema/test_limits.py` measures it), so a request waiting
+graphql-core's own rules, which compare every two fields, and every two fragment
+spreads, of one place (OverlappingFieldsCanBeMerged): on an accepted document their
+work stays within the pairs cap instead of growing with its square. Depth and aliases
+are counted here too, on the same expansion: strawberry's QueryDepthLimiter and
+MaxAliasesLimiter recurse into every spread without memoising (exponential in a
+fragment fan-out) and the depth limiter fails on an empty selection (`viewer { }`).
+
+Parsing, validating and costing the worst accepted document takes a few tens of
+milliseconds (`tests/schema/test_limits.py` measures it), so a request waiting
 behind it still answers within 100 ms.
 """
 
@@ -49,8 +52,9 @@ MAX_DOCUMENT_BYTES = 64 * 1024
 MAX_TOKENS = 2_000
 MAX_ALIASES = 50
 MAX_FIELDS = 500
-MAX_REPEATED_PAIRS = 200
-"""Pairs of fields answering one response path (a field asked 3 times makes 3 pairs)."""
+MAX_REPEATED_PAIRS = 300
+"""Pairs of fields answering one response path, and of fragment spreads in one place
+(a field asked 3 times makes 3 pairs)."""
 MAX_EXPANSION_WORK = 4 * MAX_FIELDS
 """Steps of expansion (fields and spreads), of operations and of fragments on their own."""
 MAX_INTROSPECTION_COST = 40_000
@@ -101,8 +105,26 @@ def _size_value(value: object) -> int | None:
     return value if isinstance(value, int) and not isinstance(value, bool) else None
 
 
+def _refusal(
+    operations: Mapping[str | None, MergedPaths], fragments: list[MergedPaths], max_depth: int
+) -> str | None:
+    pairs = sum(p.repeated_pairs for p in [*operations.values(), *fragments])
+    if pairs > MAX_REPEATED_PAIRS:
+        return (
+            f"The document asks for the same fields in one place too often ({pairs:,} "
+            f"pairs of repeated fields or fragment spreads; at most {MAX_REPEATED_PAIRS})."
+        )
+    depth = max((p.depth for p in operations.values()), default=0)
+    if depth > max_depth:
+        return f"The operation nests {depth} levels deep; at most {max_depth} are allowed."
+    aliases = sum(p.aliases for p in operations.values())
+    if aliases > MAX_ALIASES:
+        return f"The document uses {aliases:,} aliases; at most {MAX_ALIASES} are allowed."
+    return None
+
+
 def measure_document(
-    schema: GraphQLSchema, document: DocumentNode, list_sizes: ListSizes
+    schema: GraphQLSchema, document: DocumentNode, list_sizes: ListSizes, max_depth: int
 ) -> DocumentShape:
     """Expand the document within the caps; the reason it is refused, or its paths."""
     if expanded_field_count(document, MAX_FIELDS) > MAX_FIELDS:
@@ -118,20 +140,14 @@ def measure_document(
             f"Expanding the document's fragments takes more than {MAX_EXPANSION_WORK:,} steps.",
             list_sizes,
         )
-    pairs = sum(p.repeated_pairs for p in [*operations.values(), *fragments])
-    if pairs > MAX_REPEATED_PAIRS:
-        return DocumentShape(
-            "The document asks for the same fields in one place too many times "
-            f"({pairs:,} pairs of repeated fields, at most {MAX_REPEATED_PAIRS}).",
-            list_sizes,
-        )
-    return DocumentShape(None, list_sizes, operations)
+    return DocumentShape(_refusal(operations, fragments, max_depth), list_sizes, operations)
 
 
 class DocumentShapes:
     """The shapes of the last `maxsize` documents of one schema, by query text."""
 
-    def __init__(self, maxsize: int = 512) -> None:
+    def __init__(self, *, max_depth: int, maxsize: int = 512) -> None:
+        self.max_depth = max_depth
         self.maxsize = maxsize
         self._shapes: OrderedDict[str, DocumentShape] = OrderedDict()
         self._list_sizes: ListSizes | None = None
@@ -147,16 +163,18 @@ class DocumentShapes:
     ) -> DocumentShape:
         """The document's shape, measured once per query text (a string hashes once)."""
         if query is None:
-            return measure_document(schema, document, self.list_sizes(schema))
+            return self._measure(schema, document)
         shape = self._shapes.get(query)
         if shape is None:
-            shape = measure_document(schema, document, self.list_sizes(schema))
-            self._shapes[query] = shape
+            shape = self._shapes[query] = self._measure(schema, document)
             if len(self._shapes) > self.maxsize:
                 self._shapes.popitem(last=False)
         else:
             self._shapes.move_to_end(query)
         return shape
+
+    def _measure(self, schema: GraphQLSchema, document: DocumentNode) -> DocumentShape:
+        return measure_document(schema, document, self.list_sizes(schema), self.max_depth)
 
 
 def is_too_large(query: str) -> bool:
