@@ -49,7 +49,6 @@ TEXT_LIMITS: dict[str, int | None] = {
     "Query.auditEvents(resource:)": 255,
     # mutation inputs, by the columns they are written to
     "MisidentifiedSsnInput.ssn": 11,
-    "UpdateOffsetCertificationInput.caseType": 10,
     "SendDocumentInput.recipient": 8,
     "SendDocumentInput.formType": 40,
     "SendDocumentInput.title": 200,
@@ -79,7 +78,6 @@ ASCII_TEXTS = frozenset(
         "Query.offsetCertifications(state:)",
         "Query.directoryEntry(code:)",
         "MisidentifiedSsnInput.ssn",
-        "UpdateOffsetCertificationInput.caseType",
         "SendDocumentInput.recipient",
         "SendDocumentInput.formType",
         "RequestDocumentInput.recipient",

@@ -2,23 +2,16 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from typing import Any
 
-import httpx
 import pytest
 from graphql import GraphQLError, parse
 from strawberry.types.execution import ExecutionContext
 
-from app import build_sources
-from datasources.engines import build_engines, dispose_engines
-from policy.enforcer import POLICY_PATH, PolicyDecider
-from policy.tokens import verify_token
-from resolvers.context import Context, build_context
+from resolvers.context import Context
 from resolvers.errors import BadUserInput
 from schema import build_schema
 from schema.errors import INVALID_VALUE_MESSAGE, label_errors
-from tests.conftest import Hub
 
 SSN = "900-12-3456"
 DEVELOPMENT = build_schema(hide_suggestions=False)
@@ -40,19 +33,6 @@ REPORT = {
     "employeeLastName": "Doe",
     "neverEmployed": True,
 }
-
-
-@pytest.fixture
-async def context(sqlite_hub: Hub) -> AsyncIterator[Context]:
-    """A request context of OCSS staff on the seeded SQLite hub, as the endpoint builds it."""
-    settings = sqlite_hub.settings
-    engines = build_engines(settings.database_urls)
-    async with httpx.AsyncClient() as state_client:
-        sources = build_sources(settings, engines, state_client)
-        viewer = verify_token(sqlite_hub.token("ocss_staff", fti=True), settings.token)
-        decider = PolicyDecider(policy_path=settings.policy_file or POLICY_PATH)
-        yield build_context(None, viewer, sources=sources, settings=settings, decider=decider)
-    await dispose_engines(engines)
 
 
 async def _errors(
