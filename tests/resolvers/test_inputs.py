@@ -9,6 +9,7 @@ the role's refusal), never a 5xx or INTERNAL_SERVER_ERROR, and never repeats the
 from __future__ import annotations
 
 import base64
+import dataclasses
 import json
 import re
 from typing import Any
@@ -16,8 +17,10 @@ from typing import Any
 import httpx
 import pytest
 
+from policy.tokens import issue_token
 from resolvers.ids import encode_cursor
-from tests.conftest import Hub
+from settings import load_settings
+from tests.conftest import Hub, serving
 from tests.services.graphql_ws import subscriber
 
 SSN = "900-12-3456"
@@ -412,3 +415,46 @@ async def test_websocket_gets_the_same_codes(live_hub: str, hub: Hub, role: str)
     errors = await _subscribe_errors(live_hub, hub, role, literal, None)
     assert [e["extensions"]["code"] for e in errors] == ["GRAPHQL_VALIDATION_FAILED"]
     assert "900123456" not in _text(errors)
+
+
+PRODUCTION_SECRET = "input-tests-production-secret-" + "q" * 64
+MISSPELT = [
+    ("query($s: CaseStatus) { cases(status: $s) { totalCount } }", {"s": "OPN"}),
+    (MUTATION_UPDATE, {"input": {"id": "x", "arrearsAmont": "1.00"}}),
+    (MUTATION_REPORT, {"input": {**REPORT, "employeeLastNam": "Doe"}}),
+    ("{ cases(status: OPN) { totalCount } }", {}),
+    ("{ viewer { rol } }", {}),
+]
+
+
+async def test_production_suggests_nothing_over_http(
+    hub: Hub, tmp_path_factory: pytest.TempPathFactory
+):
+    # given the hub served in production mode on the seeded databases
+    settings = load_settings(
+        {
+            "HUB_ENV": "production",
+            "HUB_TOKEN_SECRET": PRODUCTION_SECRET,
+            "HUB_DATA_DIR": str(tmp_path_factory.mktemp("production-inputs")),
+        }
+    )
+    settings = dataclasses.replace(settings, database_urls=hub.settings.database_urls)
+    token = issue_token(settings.token, role="state_worker", jurisdiction="06")
+    headers = {"Authorization": f"Bearer {token}"}
+    with serving(settings) as url:
+        async with httpx.AsyncClient(base_url=url, timeout=30) as client:
+            for query, variables in MISSPELT:
+                # when a misspelt enum value, input field or field is sent
+                response = await client.post(
+                    "/graphql", json={"query": query, "variables": variables}, headers=headers
+                )
+                # then the answer is coded and suggests no name of the schema
+                body = response.json()
+                assert response.status_code < 500, body
+                assert body["errors"], body
+                for error in body["errors"]:
+                    assert "Did you mean" not in error["message"], error
+                    assert error["extensions"]["code"] in (
+                        "BAD_USER_INPUT",
+                        "GRAPHQL_VALIDATION_FAILED",
+                    )
