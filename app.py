@@ -142,7 +142,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
 
     app = Starlette(
         routes=[
-            Route("/graphql", graphql, methods=["GET", "POST"]),
+            Route("/graphql", graphql),  # every method: the view answers 405 with a code
             WebSocketRoute("/graphql", graphql),
             Route("/healthz", healthz),
             *build_ide_routes(settings),

@@ -49,7 +49,10 @@ class Subscriber:
     async def receive(self, seconds: float = 10) -> dict[str, Any]:
         async with asyncio.timeout(seconds):
             while True:
-                message: dict[str, Any] = json.loads(await self.socket.recv())
+                frame = await self.socket.recv()
+                # graphql-transport-ws sends text frames; its clients refuse binary ones
+                assert isinstance(frame, str), f"a binary frame: {frame[:80]!r}"
+                message: dict[str, Any] = json.loads(frame)
                 if message["type"] == "ping":
                     await self.socket.send(json.dumps({"type": "pong"}))
                     continue

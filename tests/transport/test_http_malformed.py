@@ -206,3 +206,15 @@ async def test_the_hub_answers_after_every_malformed_request(http: httpx.AsyncCl
     # then a normal query still answers
     response = await http.post("/graphql", json={"query": VIEWER}, headers=hub.headers("analyst"))
     assert response.json() == {"data": {"viewer": {"role": "analyst"}}}
+
+
+@pytest.mark.parametrize("method", ["PUT", "DELETE", "PATCH"])
+async def test_another_method_is_405_with_a_contract_code(
+    http: httpx.AsyncClient, hub: Hub, method: str
+):
+    response = await http.request(
+        method, "/graphql", json={"query": VIEWER}, headers=hub.headers("analyst")
+    )
+    assert response.status_code == 405
+    assert response.headers["allow"] == "GET, POST"
+    assert codes(response.json()["errors"]) == ["BAD_USER_INPUT"]
