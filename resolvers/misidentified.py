@@ -41,12 +41,12 @@ def _written(
 ) -> MisidentifiedResult:
     # a later write of the same request must see this one
     info.context.loaders.misidentified_ssns_by_participant_id.clear(record.participant_id)
-    audit_write(info, resource=RESOURCE, record_id=written_id(record), refused=False)
+    audit_write(info, resource=RESOURCE, record_id=report_record_id(record), refused=False)
     return MisidentifiedResult(record, participant, [])
 
 
-def written_id(record: MisidentifiedSsnRecord) -> str:
-    """The trail's record id of one report: the participant's id and the report's own.
+def report_record_id(record: MisidentifiedSsnRecord) -> str:
+    """The trail's record id of one report (written or read): the participant's id and its own.
 
     Both, because a withdrawn report's row is gone: its id alone would no longer say
     whose record changed. Global ids never contain "/".

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 from enum import Enum
 from typing import TYPE_CHECKING, Annotated
@@ -18,6 +19,7 @@ from resolvers.misidentified import (
     MisidentifiedResult,
     add_misidentified_ssn,
     remove_misidentified_ssn,
+    report_record_id,
 )
 from schema.address import Address
 from schema.directory import DirectoryEntry
@@ -186,6 +188,8 @@ class MisidentifiedSsn:
     def from_record(
         cls, record: MisidentifiedSsnRecord, facts: ParticipantFacts
     ) -> MisidentifiedSsn:
+        # decided as the participant's SSN, audited as this report (one event per report)
+        facts = replace(facts, record_id=report_record_id(record))
         return cls(ssn=record.ssn, reported_on=record.reported_on, record=record, facts=facts)
 
 

@@ -6,10 +6,12 @@ import asyncio
 import uuid
 from collections.abc import AsyncIterator, Iterator
 from decimal import Decimal
+from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
+from graphql import GraphQLInputObjectType, GraphQLSchema, build_schema, get_named_type
 
 from tests.conftest import Hub, serving
 
@@ -308,3 +310,204 @@ async def test_concurrent_updates_lose_nothing(http: httpx.AsyncClient, fresh_hu
         assert second["updateOffsetCertification"]["userErrors"] == []
         now = next(c for c in await _certifications(http, fresh_hub) if c["id"] == cert["id"])
         assert (now["caseType"], Decimal(now["arrearsAmount"])) == (case_type, Decimal(arrears))
+
+
+QUERY_WRITES = """
+query Writes($s: String) { auditEvents(subject: $s, first: 100) {
+  edges { node { action resource recordId operation } } } }
+"""
+MUTATION_THREE = """
+mutation Three($p: ID!) {
+  a: addMisidentifiedSsn(input: {participantId: $p, ssn: "987-65-4401"}) {
+    misidentifiedSsn { ssn } userErrors { code } }
+  b: addMisidentifiedSsn(input: {participantId: $p, ssn: "987-65-4402"}) {
+    misidentifiedSsn { ssn } userErrors { code } }
+  c: removeMisidentifiedSsn(input: {participantId: $p, ssn: "987-65-4401"}) {
+    misidentifiedSsn { ssn } userErrors { code } }
+}
+"""
+
+
+async def _trail(http: httpx.AsyncClient, hub: Hub, subject: str) -> list[dict[str, Any]]:
+    data = await _gql(http, hub.headers("auditor"), QUERY_WRITES, s=subject)
+    return [edge["node"] for edge in data["auditEvents"]["edges"]]
+
+
+async def test_each_write_of_one_request_is_its_own_event_with_its_record(
+    http: httpx.AsyncClient, fresh_hub: Hub
+):
+    # given an own worker adding two reports and withdrawing the first, in one request
+    participant_id = await _own_participant(http, fresh_hub, "06")
+    subject = f"writer-{uuid.uuid4().hex[:8]}"
+    worker = fresh_hub.headers("state_worker", jurisdiction="06", subject=subject)
+    data = await _gql(http, worker, MUTATION_THREE, p=participant_id)
+    assert [data[k]["userErrors"] for k in "abc"] == [[], [], []]
+    # then the trail holds three writes, each naming the participant and its report
+    events = await _trail(http, fresh_hub, subject)
+    writes = [e["recordId"] for e in events if e["action"] == "write"]
+    assert len(writes) == 3
+    assert all(w.startswith(f"{participant_id}/") for w in writes)
+    first, second, withdrawn = writes
+    assert first == withdrawn != second
+    # and each report's SSN read back is a read of that report (the withdrawn one read back
+    # twice in this one answer is one disclosure, one event)
+    reads = [e["recordId"] for e in events if e["action"] == "read"]
+    assert sorted(reads) == sorted({first, second})
+
+
+async def test_a_refused_write_names_the_record_it_was_refused_on(
+    http: httpx.AsyncClient, fresh_hub: Hub
+):
+    # given a worker of a state holding none of the participant's cases, and of the cert
+    participant_id = await _own_participant(http, fresh_hub, "06")
+    cert = (await _certifications(http, fresh_hub))[0]
+    subject = f"refused-{uuid.uuid4().hex[:8]}"
+    stranger = fresh_hub.headers("state_worker", jurisdiction="99", subject=subject)
+    # when it tries to write both, and names a participant id that is not one
+    report = {"participantId": participant_id, "ssn": "987-65-4403"}
+    await _gql(http, stranger, MUTATION_ADD, input=report)
+    await _gql(http, stranger, MUTATION_UPDATE, input={"id": cert["id"], "caseType": "TANF"})
+    await _gql(http, stranger, MUTATION_RELEASE, id=cert["id"])
+    await _gql(http, stranger, MUTATION_ADD, input={**report, "participantId": "bogus"})
+    # then each refusal names what it targeted (nothing when the input named nothing)
+    events = await _trail(http, fresh_hub, subject)
+    assert [(e["resource"], e["recordId"]) for e in events if e["action"] == "write"] == [
+        ("MisidentifiedSsn", participant_id),
+        ("OffsetCertification", cert["id"]),
+        ("OffsetCertification", cert["id"]),
+        ("MisidentifiedSsn", None),
+    ]
+
+
+async def test_release_passport_refusals_name_its_id_argument(
+    http: httpx.AsyncClient, fresh_hub: Hub
+):
+    certs = await _certifications(http, fresh_hub)
+    denied = next(c for c in certs if c["passportStatus"] == "DENIED")
+    not_certified = next(c for c in certs if c["passportStatus"] == "NOT_CERTIFIED")
+    missing = "T2Zmc2V0Q2VydGlmaWNhdGlvbjo5OTk5OTk"  # OffsetCertification:999999
+    cases = [
+        ("99", denied["id"], "FORBIDDEN"),
+        (not_certified["submittingState"]["code"], not_certified["id"], "BAD_USER_INPUT"),
+        ("06", "bogus", "BAD_USER_INPUT"),
+        ("06", missing, "NOT_FOUND"),
+    ]
+    for state, certification_id, code in cases:
+        worker = fresh_hub.headers("state_worker", jurisdiction=state)
+        payload = (await _gql(http, worker, MUTATION_RELEASE, id=certification_id))[
+            "releasePassport"
+        ]
+        assert [(e["field"], e["code"]) for e in payload["userErrors"]] == [(["id"], code)]
+
+
+CONTRACT_SDL = Path(__file__).resolve().parents[2].parent / "shared" / "contract" / "schema.graphql"
+REFUSED_WRITES = [
+    # (mutation name, document, variables with "$pid"/"$cert" placeholders, role claims)
+    ("addMisidentifiedSsn", MUTATION_ADD, {"input": {"participantId": "$pid", "ssn": "12"}}),
+    ("addMisidentifiedSsn", MUTATION_ADD, {"input": {"participantId": "x", "ssn": "1"}}),
+    (
+        "removeMisidentifiedSsn",
+        MUTATION_REMOVE,
+        {"input": {"participantId": "$pid", "ssn": "987-65-4409"}},
+    ),
+    ("updateOffsetCertification", MUTATION_UPDATE, {"input": {"id": "x"}}),
+    (
+        "updateOffsetCertification",
+        MUTATION_UPDATE,
+        {"input": {"id": "$cert", "arrearsAmount": "-1.00", "caseType": "TANF"}},
+    ),
+    ("releasePassport", MUTATION_RELEASE, {"id": "$cert"}),
+    ("releasePassport", MUTATION_RELEASE, {"id": "x"}),
+    (
+        "reportTermination",
+        "mutation($input: ReportTerminationInput!) { reportTermination(input: $input)"
+        " { userErrors { field message code } } }",
+        {
+            "input": {
+                "employeeSsn": "1",
+                "employeeFirstName": " ",
+                "employeeLastName": "Lee",
+                "neverEmployed": True,
+                "terminatedOn": "2026-01-01",
+                "lastKnownAddress": {"line1": "", "city": "", "state": "ZZ", "zip": "1"},
+            }
+        },
+    ),
+    (
+        "sendDocument",
+        "mutation($input: SendDocumentInput!) { sendDocument(input: $input)"
+        " { userErrors { field message code } } }",
+        {
+            "input": {
+                "caseId": "x",
+                "recipient": "ZZ",
+                "formType": "GENERAL_TESTIMONY",
+                "title": "t",
+                "contentBase64": "!!",
+            }
+        },
+    ),
+    (
+        "requestDocument",
+        "mutation($input: RequestDocumentInput!) { requestDocument(input: $input)"
+        " { userErrors { field message code } } }",
+        {"input": {"caseId": "x", "recipient": "ZZ", "formType": "GENERAL_TESTIMONY", "title": ""}},
+    ),
+]
+WRITERS = [
+    ("state_worker", {"jurisdiction": "06"}),
+    ("state_worker", {"jurisdiction": "99"}),
+    ("employer", {"fein": "90-0000001"}),
+]
+
+
+def _names_an_argument(contract: GraphQLSchema, mutation: str, path: list[str]) -> bool:
+    """Whether `path` is an argument of `mutation` in the contract, then its input fields."""
+    assert contract.mutation_type is not None
+    argument = contract.mutation_type.fields[mutation].args.get(path[0])
+    if argument is None:
+        return False
+    type_ = get_named_type(argument.type)
+    for name in path[1:]:
+        if not isinstance(type_, GraphQLInputObjectType) or name not in type_.fields:
+            return False
+        type_ = get_named_type(type_.fields[name].type)
+    return True
+
+
+def _placed(value: Any, names: dict[str, str]) -> Any:
+    if isinstance(value, dict):
+        return {key: _placed(item, names) for key, item in value.items()}
+    return names.get(value, value) if isinstance(value, str) else value
+
+
+async def test_every_refusal_names_an_argument_of_the_contract(
+    http: httpx.AsyncClient, fresh_hub: Hub
+):
+    # given the shared contract's mutations
+    assert CONTRACT_SDL.exists(), f"the contract is not beside this checkout: {CONTRACT_SDL}"
+    contract = build_schema(CONTRACT_SDL.read_text())
+    names = {
+        "$pid": await _own_participant(http, fresh_hub, "06"),
+        "$cert": (await _certifications(http, fresh_hub))[0]["id"],
+    }
+    wrong: list[tuple[str, list[str]]] = []
+    seen = 0
+    # when each mutation is refused, by every kind of writer
+    for mutation, document, variables in REFUSED_WRITES:
+        for role, claims in WRITERS:
+            payload = (
+                await _gql(
+                    http, fresh_hub.headers(role, **claims), document, **_placed(variables, names)
+                )
+            )[mutation]
+            assert payload["userErrors"], (mutation, role, claims)
+            for error in payload["userErrors"]:
+                seen += 1
+                if error["field"] is not None and not _names_an_argument(
+                    contract, mutation, error["field"]
+                ):
+                    wrong.append((mutation, error["field"]))
+    # then every error's field is an argument (or input field) the contract has
+    assert seen > len(REFUSED_WRITES)
+    assert wrong == []
