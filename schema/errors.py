@@ -32,6 +32,8 @@ logger = logging.getLogger("hub.graphql")
 INTERNAL_MESSAGE = "Internal server error."
 INVALID_VALUE_MESSAGE = "The request has an invalid value."
 _SUGGESTION = re.compile(r" Did you mean [^?]*\?")
+# a syntax error quotes the token it stopped at ("found String '900-12-3456'."): keep its kind
+_QUOTED_TOKEN = re.compile(r"\b(String|BlockString|Int|Float|Name) (['\"]).*$", re.DOTALL)
 
 
 _LIMITS = ("exceeds maximum operation depth", "aliases found. Allowed", "tokens. Parsing aborted")
@@ -106,6 +108,8 @@ def _safe_message(
     message = error.message
     if error.path is None and is_variable_value_error(error):
         message = safe_variable_message(error, schema)
+    if message.startswith("Syntax Error:"):
+        message = _QUOTED_TOKEN.sub(r"\1.", message)
     if hide_suggestions:
         message = _SUGGESTION.sub("", message)
     return message

@@ -341,3 +341,20 @@ def test_limits_are_operation_too_complex():
     error = GraphQLError("'anonymous' exceeds maximum operation depth of 12.")
     label_errors([error], _context("{ viewer { role } }", {}))
     assert error.extensions == {"code": "OPERATION_TOO_COMPLEX"}
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        '{ "900-12-3456" }',
+        "{ 900123456 }",
+        '{ viewer(x: """900123456 """ ) { role } ! }',
+        "{ _900123456 ( }",
+    ],
+)
+async def test_syntax_errors_name_the_token_kind_not_its_value(context: Context, query: str):
+    (error,) = await _errors(context, query)
+    assert error["extensions"]["code"] == "GRAPHQL_PARSE_FAILED"
+    assert error["message"].startswith("Syntax Error:")
+    assert "900123456" not in error["message"].replace("-", "")
+    assert error["locations"]
