@@ -48,18 +48,22 @@ def _open_ncp_states(person: dict[str, Any]) -> set[str]:
     }
 
 
-async def parent_notifying_one_state(http: httpx.AsyncClient, hub: Hub) -> tuple[str, Any]:
-    """A state, and a participant whose termination notifies that state and no other."""
+async def parent_notifying_one_state(
+    http: httpx.AsyncClient, hub: Hub, state: str | None = None
+) -> tuple[str, Any]:
+    """A state (`state`, if given), and a participant whose termination notifies it alone."""
     headers = hub.headers("ocss_staff", fti=True)
     after = None
     while True:
         page = (await _data(http, headers, QUERY_PARTICIPANTS, {"after": after}))["participants"]
         for edge in page["edges"]:
             states = _open_ncp_states(edge["node"])
-            if len(states) == 1:
+            if len(states) == 1 and (state is None or state in states):
                 return states.pop(), edge["node"]
         if not page["pageInfo"]["hasNextPage"]:
-            raise AssertionError("the seed has no noncustodial parent of one state's open cases")
+            raise AssertionError(
+                f"the seed has no noncustodial parent of open cases of {state} alone"
+            )
         after = page["pageInfo"]["endCursor"]
 
 
