@@ -17,7 +17,8 @@ from policy.vocabulary import Action, Relation, Resource
 RELATIONS: dict[Resource, tuple[Relation, ...]] = {
     Resource.PARTICIPANT_SSN: (Relation.OWN, Relation.OTHER),
     Resource.PARTICIPANT_DATE_OF_BIRTH: (Relation.OWN, Relation.OTHER),
-    Resource.PARTICIPANT_LOCATE: (Relation.OWN, Relation.OTHER, Relation.FVI),
+    # reporter: a termination notice's locate fields, to the employer that reported it
+    Resource.PARTICIPANT_LOCATE: (Relation.OWN, Relation.OTHER, Relation.FVI, Relation.REPORTER),
     Resource.EMPLOYER: (Relation.OWN_FEIN, Relation.OTHER),
     Resource.OFFSET_CERTIFICATION: (Relation.SUBMITTING, Relation.OTHER),
     Resource.TAX_REFUND_OFFSET: (Relation.SUBMITTING, Relation.OTHER),

@@ -70,10 +70,10 @@ FIELD_RULES: dict[str, tuple[FieldRule, ...]] = {
     "Query.participant": (_PARTICIPANT,),
     "Query.participants": (
         _PARTICIPANT,
-        # searching is audited (as Participant.search, without the value searched for)
-        FieldRule(Resource.PARTICIPANT_SEARCH, Classification.PII, when_argument="ssn"),
+        # refusals are audited as Participant.search; every search the resolver runs is too
+        FieldRule(Resource.PARTICIPANT_SEARCH, when_argument="ssn"),
         # a date-of-birth filter would confirm the dates the field itself withholds
-        FieldRule(Resource.PARTICIPANT_SEARCH, Classification.PII, when_argument="date_of_birth"),
+        FieldRule(Resource.PARTICIPANT_SEARCH, when_argument="date_of_birth"),
     ),
     "Case.participants": (_PARTICIPANT,),
     "Participant.ssn": (_SSN,),

@@ -49,11 +49,21 @@ async def resolve_participants(
     page = page_request(first, after, LIST_NAME)
     filtered = _filtered_resources(where)
     scoped = _scoped(info, where, filtered)
+    if _is_search(where):
+        _audit_search(info, "read", "allowed")
     if scoped is None:
         return empty_page()
     found = await fetch_page(info.context.sources.fcr.list_participants(scoped, page))
     _audit_matches(info, filtered, found.items)
     return found
+
+
+def _is_search(where: ParticipantFilter) -> bool:
+    """Any filter on who a participant is (SSN, name, date of birth) makes a search."""
+    return any(
+        value is not None
+        for value in (where.ssn, where.last_name, where.first_name, where.date_of_birth)
+    )
 
 
 def _filtered_resources(where: ParticipantFilter) -> list[Resource]:

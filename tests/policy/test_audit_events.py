@@ -230,3 +230,17 @@ async def test_a_refused_search_is_audited(http: httpx.AsyncClient, hub: Hub):
     assert [(e["action"], e["resource"], e["recordId"]) for e in events] == [
         ("deny", "Participant.search", None)
     ]
+
+
+async def test_a_name_search_is_audited_too(http: httpx.AsyncClient, hub: Hub):
+    subject = f"analyst-{uuid.uuid4().hex[:8]}"
+    query = 'query Named { participants(lastName: "Nobody-Such") { totalCount } }'
+    response = await http.post(
+        "/graphql", json={"query": query}, headers=hub.headers("analyst", subject=subject)
+    )
+    assert response.json() == {"data": {"participants": {"totalCount": 0}}}
+    events = await _events(http, hub, subject)
+    assert [(e["action"], e["resource"], e["recordId"]) for e in events] == [
+        ("read", "Participant.search", None)
+    ]
+    assert all("Nobody" not in str(e.values()) for e in events)
