@@ -21,7 +21,7 @@ import logging
 import re
 from collections.abc import Iterator
 
-from graphql import GraphQLError, GraphQLSchema
+from graphql import GraphQLError, GraphQLSchema, OperationDefinitionNode
 from strawberry.types.execution import ExecutionContext
 
 from resolvers.errors import HubError
@@ -46,6 +46,7 @@ _VARIABLE_REFUSALS = re.compile(
 )
 # a submitted value shorter than this is too common a word to look for in a message
 _MIN_ECHO_CHARS = 6
+_MAX_ITEMS_SEEN = 10_000
 
 
 def _code_of(error: GraphQLError, parsed: bool) -> str:
@@ -80,10 +81,14 @@ def _mask(error: GraphQLError, operation: str | None) -> None:
 
 
 def _leaves(value: object) -> Iterator[str]:
-    """Every string and number inside submitted variables, as a message would quote it."""
-    stack = [value]
-    while stack:
+    """The strings and numbers inside submitted variables, as a message would quote them.
+
+    Bounded: at most `_MAX_ITEMS_SEEN` items are looked at (variables may be megabytes).
+    """
+    stack, seen = [value], 0
+    while stack and seen < _MAX_ITEMS_SEEN:
         item = stack.pop()
+        seen += 1
         if isinstance(item, dict):
             stack.extend(item.values())
         elif isinstance(item, list):
@@ -92,6 +97,21 @@ def _leaves(value: object) -> Iterator[str]:
             text = str(item)[:100]
             if len(text) >= _MIN_ECHO_CHARS:
                 yield text
+
+
+def _defined(context: ExecutionContext) -> dict[str, object]:
+    """The submitted variables the operation defines: only those can reach a message."""
+    variables = context.variables or {}
+    document = context.graphql_document
+    if document is None:
+        return {}
+    names = {
+        definition.variable.name.value
+        for operation in document.definitions
+        if isinstance(operation, OperationDefinitionNode)
+        for definition in operation.variable_definitions or ()
+    }
+    return {name: variables[name] for name in names if name in variables}
 
 
 def _echoes(message: str, submitted: list[str]) -> bool:
@@ -133,8 +153,8 @@ def label_errors(
     parsed = execution_context is not None and execution_context.graphql_document is not None
     operation = execution_context.operation_name if execution_context else None
     schema = execution_context.schema._schema if execution_context else None
-    variables = execution_context.variables if execution_context else None
-    submitted = list(_leaves(variables)) if variables else []
+    defined = _defined(execution_context) if execution_context else {}
+    submitted = sorted(set(_leaves(defined))) if defined else []
     for error in errors:
         code = (error.extensions or {}).get("code") or _code_of(error, parsed)
         if code == "INTERNAL_SERVER_ERROR" and not isinstance(error.original_error, HubError):
