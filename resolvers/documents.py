@@ -23,7 +23,7 @@ from resolvers.document_input import DocumentInput, Problems, check_request, che
 from resolvers.errors import NotFound, Refused
 from resolvers.ids import decode_int_id, encode_global_id
 from resolvers.paging import empty_page, fetch_page, page_request
-from resolvers.writes import audit_write
+from resolvers.writes import audit_write, target_id
 
 LIST_NAME = "Document"
 TYPE_NAME = "Document"
@@ -96,7 +96,7 @@ async def send_document(info: Info[Context, None], data: DocumentInput) -> Write
     """Validate, store the content, record the document; a refusal changes nothing."""
     checked = await check_send(info, data)
     if checked.problems:
-        return _refused(info, checked.problems)
+        return _refused(info, data, checked.problems)
     blobs = info.context.sources.blobs
     key = f"documents/{uuid.uuid4().hex}"
     try:
@@ -107,7 +107,7 @@ async def send_document(info: Info[Context, None], data: DocumentInput) -> Write
             await blobs.delete(key)
             raise
     except BaseException:
-        audit_write(info, resource=Resource.DOCUMENT, record_id=None, refused=True)
+        audit_write(info, resource=Resource.DOCUMENT, record_id=_target(data), refused=True)
         raise
     return _written(info, record)
 
@@ -116,19 +116,24 @@ async def request_document(info: Info[Context, None], data: DocumentInput) -> Wr
     """Record a request for a document; it carries no content."""
     checked = await check_request(info, data)
     if checked.problems:
-        return _refused(info, checked.problems)
+        return _refused(info, data, checked.problems)
     draft: DocumentDraft = checked.draft(blob_key=None)
     try:
         record = await info.context.sources.documents.create(draft)
     except BaseException:
-        audit_write(info, resource=Resource.DOCUMENT, record_id=None, refused=True)
+        audit_write(info, resource=Resource.DOCUMENT, record_id=_target(data), refused=True)
         raise
     return _written(info, record)
 
 
-def _refused(info: Info[Context, None], problems: Problems) -> WriteResult:
-    audit_write(info, resource=Resource.DOCUMENT, record_id=None, refused=True)
+def _refused(info: Info[Context, None], data: DocumentInput, problems: Problems) -> WriteResult:
+    audit_write(info, resource=Resource.DOCUMENT, record_id=_target(data), refused=True)
     return None, problems
+
+
+def _target(data: DocumentInput) -> str | None:
+    """The case a refused send or request was about, when its input named one."""
+    return target_id(data.case_id, "Case")
 
 
 def _written(info: Info[Context, None], record: DocumentRecord) -> WriteResult:

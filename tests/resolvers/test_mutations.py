@@ -511,3 +511,39 @@ async def test_every_refusal_names_an_argument_of_the_contract(
     # then every error's field is an argument (or input field) the contract has
     assert seen > len(REFUSED_WRITES)
     assert wrong == []
+
+
+async def test_a_refused_document_send_names_the_case_it_was_about(
+    http: httpx.AsyncClient, fresh_hub: Hub
+):
+    # given a case, and an employer (who may not send documents) sending one about it
+    query = '{ cases(state: "06", first: 1) { edges { node { id } } } }'
+    case_id = (await _gql(http, fresh_hub.headers("ocss_staff"), query))["cases"]["edges"][0][
+        "node"
+    ]["id"]
+    subject = f"sender-{uuid.uuid4().hex[:8]}"
+    document = {
+        "caseId": case_id,
+        "recipient": "36",
+        "formType": "GENERAL_TESTIMONY",
+        "title": "Testimony",
+        "contentBase64": "aGVsbG8=",
+    }
+    mutation = (
+        "mutation Send($input: SendDocumentInput!) { sendDocument(input: $input)"
+        " { document { id } userErrors { code } } }"
+    )
+    payload = (
+        await _gql(
+            http,
+            fresh_hub.headers("employer", fein="90-0000001", subject=subject),
+            mutation,
+            input=document,
+        )
+    )["sendDocument"]
+    assert [e["code"] for e in payload["userErrors"]] == ["FORBIDDEN"]
+    # then the refusal in the trail names that case
+    events = await _trail(http, fresh_hub, subject)
+    assert [(e["action"], e["resource"], e["recordId"]) for e in events] == [
+        ("write", "Document", case_id)
+    ]
