@@ -9,6 +9,7 @@ parsing) ever walks a structure deep enough to raise RecursionError.
 from __future__ import annotations
 
 import json
+import re
 
 import orjson
 
@@ -29,24 +30,31 @@ def decode_request_json(data: str | bytes) -> dict[str, object]:
     try:
         value = orjson.loads(data)
     except orjson.JSONDecodeError:
-        raise MalformedJson("The request is not valid UTF-8 JSON.") from None
+        raise MalformedJson("The request is not JSON (UTF-8, numbers within a double).") from None
     if not isinstance(value, dict):
         raise MalformedJson(
             "A GraphQL request (and its variables and extensions) is a JSON object."
         )
-    if _deeper_than(value, MAX_JSON_DEPTH):
+    if _deeper_than(data.encode() if isinstance(data, str) else data, MAX_JSON_DEPTH):
         raise MalformedJson(f"The request is nested deeper than {MAX_JSON_DEPTH} levels.")
     return value
 
 
-def _deeper_than(value: object, limit: int) -> bool:
-    """Whether `value` nests containers more than `limit` deep (iteratively: no recursion)."""
-    stack: list[tuple[object, int]] = [(value, 1)]
-    while stack:
-        item, depth = stack.pop()
-        if depth > limit:
-            return True
-        children = list(item.values()) if isinstance(item, dict) else item
-        if isinstance(children, list):
-            stack.extend((child, depth + 1) for child in children if isinstance(child, dict | list))
-    return False
+_STRING = re.compile(rb'"[^"\\]*(?:\\.[^"\\]*)*"', re.DOTALL)
+_NOT_A_BRACKET = bytes(b for b in range(256) if b not in b"[]{}")
+_INNERMOST = re.compile(rb"\[\]|\{\}")
+
+
+def _deeper_than(text: bytes, limit: int) -> bool:
+    """Whether valid JSON `text` nests containers more than `limit` deep.
+
+    On the brackets alone (strings taken out), each pass takes away the innermost
+    pairs, one level: what is left after `limit` passes is deeper. Every step runs in
+    the regular-expression engine, not in Python: about as fast as orjson's parse.
+    """
+    brackets = _STRING.sub(b"", text).translate(None, _NOT_A_BRACKET)
+    for _ in range(limit):
+        if not brackets:
+            return False
+        brackets = _INNERMOST.sub(b"", brackets)
+    return bool(brackets)
