@@ -438,7 +438,12 @@ LOCATE_ROWS = [
     ("employer", {"fein": "90-0000002"}, "ordinary", "NOT_FOUND"),
     ("employer", {"fein": "90-0000002"}, "fvi", "NOT_FOUND"),
     ("analyst", {}, "ordinary", "NOT_FOUND"),
+    ("analyst", {}, "fvi", "NOT_FOUND"),
     ("auditor", {}, "fvi", "NOT_FOUND"),
+    # the other organisations, even with the reporter's FEIN, see no notice at all
+    ("insurer", {"fein": EMPLOYER_FEIN}, "fvi", "NOT_FOUND"),
+    ("financial_institution", {"fein": EMPLOYER_FEIN}, "ordinary", "NOT_FOUND"),
+    ("international", {"jurisdiction": "CA"}, "fvi", "NOT_FOUND"),
 ]
 
 
