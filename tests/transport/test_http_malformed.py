@@ -218,3 +218,20 @@ async def test_another_method_is_405_with_a_contract_code(
     assert response.status_code == 405
     assert response.headers["allow"] == "GET, POST"
     assert codes(response.json()["errors"]) == ["BAD_USER_INPUT"]
+
+
+@pytest.mark.parametrize(
+    "document",
+    [
+        "{" + "a{" * 3000 + "a" + "}" * 3001,
+        "{ viewer(x: " + "[" * 3000 + "]" * 3000 + ") { role } }",
+        "{ viewer(x: " + "{a:" * 2000 + "1" + "}" * 2000 + ") { role } }",
+    ],
+    ids=["selections", "list literal", "object literal"],
+)
+async def test_a_document_nested_thousands_deep_is_a_parse_failure(
+    http: httpx.AsyncClient, hub: Hub, document: str
+):
+    response = await http.post("/graphql", json={"query": document}, headers=hub.headers("analyst"))
+    assert response.status_code == 200
+    assert codes(response.json()["errors"]) == ["GRAPHQL_PARSE_FAILED"]

@@ -118,6 +118,10 @@ async def test_a_syntax_error_answers_parse_failed_and_logs_nothing_of_the_query
 
 
 OPERATION_ERRORS = {
+    "a document nested thousands deep": (
+        {"query": "{" + "a{" * 3000 + "a" + "}" * 3001},
+        "GRAPHQL_PARSE_FAILED",
+    ),
     "a validation failure": ({"query": "{ viewer { nothingHere } }"}, "GRAPHQL_VALIDATION_FAILED"),
     "two operations, no name": (
         {"query": "query A { viewer { role } } query B { viewer { role } }"},
