@@ -218,6 +218,9 @@ SUGGESTING = [
         MUTATION_UPDATE, {"input": {"id": "x", "arrearsAmont": "1.00"}}, id="input-field-var"
     ),
     pytest.param("{ viewer }", None, id="subselection"),
+    pytest.param("{ viewer @include(iff: true) { role } }", None, id="directive-argument"),
+    pytest.param("fragment F on Viewr { role } { viewer { ...F } }", None, id="fragment-type"),
+    pytest.param('{ node(id: "x") { lastName } }', None, id="inline-fragment"),
 ]
 
 
