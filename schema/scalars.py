@@ -77,10 +77,16 @@ def _parse_date(value: object) -> dt.date:
 def _parse_datetime(value: object) -> dt.datetime:
     text = _temporal_text(value, "DateTime")
     try:
-        return dt.datetime.fromisoformat(text)
+        parsed = dt.datetime.fromisoformat(text)
     except ValueError as error:
         message = 'DateTime must be an ISO 8601 date-time such as "2024-05-31T12:00:00Z"'
         raise BadUserInput(message) from error
+    if parsed.tzinfo is not None:
+        try:  # the sources compare times in UTC: a time that has none is out of range
+            parsed.astimezone(dt.UTC)
+        except OverflowError as error:
+            raise BadUserInput("DateTime is out of range in UTC") from error
+    return parsed
 
 
 # the same names, descriptions and wire format as strawberry's own Date and DateTime

@@ -458,3 +458,20 @@ async def test_production_suggests_nothing_over_http(
                         "BAD_USER_INPUT",
                         "GRAPHQL_VALIDATION_FAILED",
                     )
+
+
+@pytest.mark.parametrize(
+    ("query", "role"),
+    [
+        ("query($v: DateTime) { auditEvents(since: $v) { totalCount } }", "auditor"),
+        ("query($v: DateTime) { terminationNotices(since: $v) { totalCount } }", "ocss_staff"),
+        ("query($v: Date) { participants(dateOfBirth: $v) { totalCount } }", "ocss_staff"),
+    ],
+)
+async def test_times_out_of_range_are_bad_user_input(
+    http: httpx.AsyncClient, hub: Hub, query: str, role: str
+):
+    for value in ["9999-12-31T23:59:59-14:00", "0001-01-01T00:00:00+14:00", "٢٠٢٤-٠١-٠١", SSN]:
+        status, body = await _post(http, hub, role, query, {"v": value})
+        errors = _assert_safe(status, body, value)
+        assert [e["extensions"]["code"] for e in errors] == ["BAD_USER_INPUT"], body

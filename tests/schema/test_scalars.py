@@ -75,6 +75,8 @@ def test_money_accepts_plain_amounts(value: object, amount: Decimal):
         (DATETIME_SCALAR, "900-12-3456"),
         (DATETIME_SCALAR, "2024-01-01T25:00:00"),
         (DATETIME_SCALAR, "\x00"),
+        (DATETIME_SCALAR, "9999-12-31T23:59:59-14:00"),
+        (DATETIME_SCALAR, "0001-01-01T00:00:00+14:00"),
         (DATETIME_SCALAR, None),
     ],
 )
