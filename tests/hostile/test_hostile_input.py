@@ -1,0 +1,189 @@
+"""The hostile-input harness (issue 8): thousands of generated and hand-made requests.
+
+As every role, over HTTP and WebSocket, on a hub of its own (it writes), on SQLite and
+PostgreSQL: every answer comes within 2 s, below 500, as JSON whose every error carries
+a contract code, with no stack trace, SQL or file path, no submitted string echoed in
+an error message, and no full SSN to a viewer who may not see it; no log line written
+meanwhile holds a traceback, an SSN, or a submitted date; and at the end the hub still
+answers `{ viewer { role } }`. Every violation is collected with the request that
+caused it (the generated ones shrunk by hypothesis) and reported by class.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+
+from schema import build_schema
+from tests.conftest import Hub, serving
+from tests.hostile.findings import Findings, explore, shrink
+from tests.hostile.generated import describe, probes
+from tests.hostile.handmade import WORKER, WsScenario, http_shapes, ws_scenarios
+from tests.hostile.invariants import Kind, Violation, check_log_lines
+from tests.hostile.probes import HttpProbe, HttpSender, Probe, SocketPool
+from tests.hostile.servers import CapturedLog, HubServeProcess
+from tests.hostile.socket_scenarios import run_scenario
+from tests.hostile.values import SYNTHETIC_SSN
+from tests.hostile.viewers import VIEWERS, authorization, full_ssns_by_viewer
+
+EXAMPLES = 1500
+"""Generated probes per backend (fewer when EXPLORE_SECONDS runs out first)."""
+EXPLORE_SECONDS = 30.0
+SHRINK_SECONDS = 3.0
+"""Per class of violation found."""
+SEED = 20261202
+ALIVE = HttpProbe(WORKER, b'{"query": "{ viewer { role } }"}')
+"""The normal query that must answer at the end."""
+
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture(autouse=True)
+def quiet_client_logs() -> Iterator[None]:
+    """httpx logs each request's URL at INFO: the harness's own SSNs must not reach the log."""
+    client_log = logging.getLogger("httpx")
+    level = client_log.level
+    client_log.setLevel(logging.WARNING)
+    yield
+    client_log.setLevel(level)
+
+
+@pytest.fixture(scope="module")
+def target(fresh_hub: Hub) -> Hub:
+    """A seeded hub of this module's own: generated mutations change its data."""
+    return fresh_hub
+
+
+@pytest.fixture(scope="module")
+def headers(target: Hub) -> dict[str, str | None]:
+    return {viewer.name: authorization(target, viewer) for viewer in VIEWERS}
+
+
+@pytest.fixture(scope="module")
+def full_ssns(target: Hub) -> dict[str, frozenset[str] | None]:
+    """The full SSNs each viewer may see; workers also the synthetic SSN requests submit."""
+    allowed = asyncio.run(full_ssns_by_viewer(target))
+    everyone = allowed["ocss_staff fti"]
+    assert everyone is None
+    seeded = asyncio.run(full_ssns_by_viewer(target))
+    assert all(SYNTHETIC_SSN not in (s or frozenset()) for s in seeded.values())
+    workers = {v.name for v in VIEWERS if v.role in ("state_worker", "tribal_worker")}
+    return {
+        name: (ssns | {SYNTHETIC_SSN} if ssns is not None and name in workers else ssns)
+        for name, ssns in allowed.items()
+    }
+
+
+@pytest.fixture(scope="module")
+def hub_serve(target: Hub, tmp_path_factory: pytest.TempPathFactory) -> Iterator[HubServeProcess]:
+    server = HubServeProcess(target, Path(tmp_path_factory.mktemp("hostile-serve")))
+    server.start()
+    yield server
+    server.close()
+
+
+def _stopped(sender: HttpSender) -> Callable[[Probe, list[Violation]], str | None]:
+    def stop(probe: Probe, violations: list[Violation]) -> str | None:
+        if any(v.kind in (Kind.NO_ANSWER, Kind.SLOW) for v in violations) and not sender.alive():
+            return f"the hub stopped answering after: {probe.describe()}"
+        return None
+
+    return stop
+
+
+def test_generated_requests_break_no_invariant(
+    target: Hub, headers: dict[str, str | None], full_ssns: dict[str, frozenset[str] | None]
+) -> None:
+    # given a live hub of its own, over real HTTP and WebSocket, and its log capture
+    strategy = probes(build_schema()._schema)
+    findings: Findings[Probe] = Findings(describe)
+    with serving(target.settings) as url, httpx.Client(base_url=url) as client:
+        sender = HttpSender(client, headers, full_ssns)
+        sockets = SocketPool(url, headers, full_ssns)
+        log = CapturedLog()
+
+        def send(probe: Probe) -> list[Violation]:
+            answer = sender.send(probe) if isinstance(probe, HttpProbe) else sockets.send(probe)
+            return answer + check_log_lines(log.new_lines(), probe.carried)
+
+        # when seeded generated probes go out as every viewer, then the shrinker replays
+        explore(
+            strategy,
+            send,
+            findings,
+            examples=EXAMPLES,
+            seed=SEED,
+            budget_seconds=EXPLORE_SECONDS,
+            stop=_stopped(sender),
+        )
+        shrink(strategy, send, findings, budget_seconds=SHRINK_SECONDS)
+        sockets.close()
+        alive = sender.alive()
+    if not alive:
+        findings.record(ALIVE, [Violation(Kind.HUB_DOWN, "{ viewer { role } } at the end")])
+    # then nothing broke an invariant, and the hub answers at the end
+    print(findings.summary(f"generated on {target.backend}"))
+    assert findings.sent >= 300, f"only {findings.sent} probes went out"
+    assert not findings.counts, findings.summary(f"generated requests on {target.backend}")
+
+
+def test_handmade_http_requests_break_no_invariant(
+    target: Hub,
+    hub_serve: HubServeProcess,
+    headers: dict[str, str | None],
+    full_ssns: dict[str, frozenset[str] | None],
+) -> None:
+    findings: Findings[HttpProbe] = Findings(lambda probe: probe.describe())
+    hub_serve.new_lines()
+    started = time.monotonic()
+    for name, probe in http_shapes():
+        # given a live `hub serve`; when one hand-made shape is sent, then a normal query
+        with httpx.Client(base_url=hub_serve.url) as client:
+            sender = HttpSender(client, headers, full_ssns)
+            violations = sender.send(probe)
+            violations += check_log_lines(hub_serve.new_lines(), probe.carried)
+            if not sender.alive():
+                violations.append(Violation(Kind.HUB_DOWN, f"after {name}"))
+        findings.record(probe, [Violation(v.kind, f"{name}: {v.detail}") for v in violations])
+        if any(v.kind is Kind.HUB_DOWN for v in violations):
+            hub_serve.restart()
+    findings.seconds = time.monotonic() - started
+    print(findings.summary(f"hand-made HTTP on {target.backend}"))
+    # then every answer kept every invariant, and the hub answered after each
+    assert not findings.counts, findings.summary(f"hand-made HTTP on {target.backend}")
+
+
+def test_handmade_websocket_frames_break_no_invariant(
+    target: Hub,
+    hub_serve: HubServeProcess,
+    headers: dict[str, str | None],
+    full_ssns: dict[str, frozenset[str] | None],
+) -> None:
+    findings: Findings[str] = Findings(lambda name: name)
+    hub_serve.new_lines()
+    scenarios = [(s.name, s) for s in ws_scenarios()]
+    for viewer in VIEWERS:
+        # every role's connection_init: an ack, or a close with the contract's code
+        name = f"connection_init as {viewer.name}"
+        scenarios.append((name, WsScenario(name, viewer.name, (), answer_expected=False)))
+    started = time.monotonic()
+    for name, scenario in scenarios:
+        violations = run_scenario(
+            hub_serve.url, scenario, headers[scenario.viewer], full_ssns[scenario.viewer]
+        )
+        violations += check_log_lines(hub_serve.new_lines(), (SYNTHETIC_SSN,))
+        with httpx.Client(base_url=hub_serve.url) as client:
+            if not HttpSender(client, headers, full_ssns).alive():
+                violations.append(Violation(Kind.HUB_DOWN, f"after {name}"))
+        findings.record(name, violations)
+        if any(v.kind is Kind.HUB_DOWN for v in violations):
+            hub_serve.restart()
+    findings.seconds = time.monotonic() - started
+    print(findings.summary(f"hand-made WebSocket on {target.backend}"))
+    assert not findings.counts, findings.summary(f"hand-made WebSocket on {target.backend}")
