@@ -84,6 +84,10 @@ def test_full_ssns_a_viewer_may_see_pass():
     body = json.dumps({"data": {"participant": {"ssn": "955-12-3456"}}})
     assert check_http(200, 0.1, body, Sent((), frozenset({"955-12-3456"}))) == []
     assert check_http(200, 0.1, body, Sent((), None)) == []
+    echoed = json.dumps(
+        {"errors": [{"message": f"got {SSN}", "extensions": {"code": "BAD_USER_INPUT"}}]}
+    )
+    assert _kinds(check_http(200, 0.1, echoed, RESTRICTED)) == {Kind.ECHO}
     masked = json.dumps({"data": {"participant": {"ssn": "***-**-3456"}}})
     assert check_http(200, 0.1, masked, RESTRICTED) == []
 
