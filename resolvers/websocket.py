@@ -158,6 +158,12 @@ class HubTransportWsHandler(BaseGraphQLTransportWSHandler[Context, None]):
             )
             return
         payload = message["payload"]
+        if not payload["query"].strip():
+            refusal = _error("No GraphQL query found in the subscribe message", "BAD_USER_INPUT")
+            await self.send_message(
+                {"id": operation_id, "type": "error", "payload": [refusal.formatted]}
+            )
+            return
         operation = Operation(
             self,
             operation_id,

@@ -131,6 +131,7 @@ OPERATION_ERRORS = {
         {"query": "query A { viewer { role } }", "operationName": "Ssn_912_34_5678"},
         "GRAPHQL_VALIDATION_FAILED",
     ),
+    "an empty query": ({"query": "", "operationName": SSN}, "BAD_USER_INPUT"),
     "a variable coercion failure": (
         {
             "query": "subscription($a: ID) { terminationNotices(after: $a) { id } }",
