@@ -13,7 +13,10 @@ from typing import Any
 
 import httpx
 import pytest
+from sqlalchemy import update
 
+from datasources.engines import build_engines, dispose_engines
+from datasources.models.fcr import ParticipantRow
 from tests.conftest import Hub, serving
 from tests.services.graphql_ws import subscriber
 
@@ -601,3 +604,46 @@ def _global_id_before(notice_id: str) -> str:
     type_name, key = base64.urlsafe_b64decode(padded).decode().split(":")
     previous = f"{type_name}:{int(key) - 1}".encode()
     return base64.urlsafe_b64encode(previous).decode().rstrip("=")
+
+
+async def _set_family_violence(hub: Hub, participant_id: str, value: bool) -> None:
+    padded = participant_id + "=" * (-len(participant_id) % 4)
+    key = int(base64.urlsafe_b64decode(padded).decode().split(":")[1])
+    engines = build_engines(hub.settings.database_urls)
+    try:
+        async with engines["fcr"].begin() as conn:
+            await conn.execute(
+                update(ParticipantRow).where(ParticipantRow.id == key).values(family_violence=value)
+            )
+    finally:
+        await dispose_engines(engines)
+
+
+async def test_a_flag_set_after_the_report_protects_the_notice(
+    http: httpx.AsyncClient, fresh_hub: Hub
+):
+    # given a notice about an ordinary participant, whose locate fields OCSS reads in full
+    people = await _ncp_people(http, fresh_hub)
+    person, _ = [(p, s) for p, s in people if not p["familyViolence"]][-1]
+    extra = {"newEmployerName": NEW_EMPLOYER, "lastKnownAddress": ADDRESS}
+    notice = await _reported(http, fresh_hub, _report(person, **extra))
+    headers = fresh_hub.headers("ocss_staff")
+    variables = {"id": notice["id"]}
+    before = await http.post(
+        "/graphql", json={"query": QUERY_NOTICE_NODE, "variables": variables}, headers=headers
+    )
+    _check_located(before.json()["data"]["node"], [], "full", ["node"])
+    # when a family violence indicator is set on the participant afterwards
+    await _set_family_violence(fresh_hub, person["id"], True)
+    try:
+        after = (
+            await http.post(
+                "/graphql",
+                json={"query": QUERY_NOTICE_NODE, "variables": variables},
+                headers=headers,
+            )
+        ).json()
+    finally:
+        await _set_family_violence(fresh_hub, person["id"], False)
+    # then the notice's locate fields are protected from then on
+    _check_located(after["data"]["node"], after["errors"], "FVI_PROTECTED", ["node"])
