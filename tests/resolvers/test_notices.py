@@ -15,9 +15,11 @@ import httpx
 import pytest
 from sqlalchemy import update
 
+from app import create_app
 from datasources.engines import build_engines, dispose_engines
 from datasources.models.fcr import ParticipantRow
 from tests.conftest import Hub, serving
+from tests.resolvers.test_statement_counts import count_statements
 from tests.services.graphql_ws import subscriber
 
 MUTATION_REPORT = """
@@ -647,3 +649,30 @@ async def test_a_flag_set_after_the_report_protects_the_notice(
         await _set_family_violence(fresh_hub, person["id"], False)
     # then the notice's locate fields are protected from then on
     _check_located(after["data"]["node"], after["errors"], "FVI_PROTECTED", ["node"])
+
+
+async def test_notice_facts_are_read_in_one_batch_whatever_the_page_size(fresh_hub: Hub):
+    # given the module's notices (a dozen or more, most about matched participants)
+    app = create_app(fresh_hub.settings)
+    transport = httpx.ASGITransport(app=app)
+    query = (
+        "query($first: Int) { terminationNotices(first: $first)"
+        " { edges { node { id lastKnownAddress { city } newEmployerName } } } }"
+    )
+    counts = []
+    async with (
+        app.router.lifespan_context(app),
+        httpx.AsyncClient(transport=transport, base_url="http://hub") as client,
+    ):
+        engines = app.state.engines
+        for first in (2, 12):
+            with count_statements({"fcr": engines["fcr"]}) as statements:
+                response = await client.post(
+                    "/graphql",
+                    json={"query": query, "variables": {"first": first}},
+                    headers=fresh_hub.headers("ocss_staff"),
+                )
+            assert len(response.json()["data"]["terminationNotices"]["edges"]) == first
+            counts.append(len(statements))
+    # then the participants' facts cost the same two reads (participants, case holders)
+    assert counts == [2, 2]
