@@ -16,9 +16,17 @@ from typing import Any
 
 import httpx
 import pytest
+from graphql import (
+    GraphQLEnumType,
+    GraphQLInputObjectType,
+    GraphQLInputType,
+    GraphQLObjectType,
+    get_named_type,
+)
 
 from policy.tokens import issue_token
 from resolvers.ids import encode_cursor
+from schema import schema as SCHEMA
 from settings import load_settings
 from tests.conftest import Hub, serving
 from tests.services.graphql_ws import subscriber
@@ -475,3 +483,71 @@ async def test_times_out_of_range_are_bad_user_input(
         status, body = await _post(http, hub, role, query, {"v": value})
         errors = _assert_safe(status, body, value)
         assert [e["extensions"]["code"] for e in errors] == ["BAD_USER_INPUT"], body
+
+
+FUZZ_TEXTS = [
+    "",
+    "\x00",
+    "١٢٣",
+    "²",
+    "A" * 300,
+    SSN + "\n",
+    _raw("Participant:²"),
+    _raw("Case:9999999999"),
+    "'; DROP TABLE participants; --",
+    "9999-12-31T23:59:59-14:00",
+    "1E+400",
+    "NaN",
+]
+FUZZ_INTS = [0, -1, 2**31 - 1, -(2**31), 101]
+
+
+def _fuzz_values(type_: GraphQLInputType) -> list[Any]:
+    """Hostile values of an input type; for an input object, one hostile field at a time."""
+    named = get_named_type(type_)
+    if isinstance(named, GraphQLInputObjectType):
+        choices = {name: _fuzz_values(f.type) for name, f in named.fields.items()}
+        base = {name: values[2 % len(values)] for name, values in choices.items()}
+        return [{**base, name: value} for name, values in choices.items() for value in values[:8]]
+    if isinstance(named, GraphQLEnumType):
+        return [next(iter(named.values))]
+    if named.name == "Int":
+        return list(FUZZ_INTS)
+    return [True] if named.name == "Boolean" else list(FUZZ_TEXTS)
+
+
+def _fuzz_cases() -> list[tuple[str, GraphQLInputType]]:
+    """(document, argument type) for every argument of every root query and mutation field."""
+    cases = []
+    for kind in ("Query", "Mutation"):
+        root = SCHEMA._schema.type_map[kind]
+        assert isinstance(root, GraphQLObjectType)
+        for field_name, field in root.fields.items():
+            returned = get_named_type(field.type)
+            selection = "{ __typename }" if isinstance(returned, GraphQLObjectType) else ""
+            for name, argument in field.args.items():
+                operation = "mutation" if kind == "Mutation" else "query"
+                document = (
+                    f"{operation}($v: {argument.type}) {{ {field_name}({name}: $v) {selection} }}"
+                )
+                cases.append((document, argument.type))
+    return cases
+
+
+async def test_every_root_argument_takes_hostile_values_as_every_role(
+    http: httpx.AsyncClient, hub: Hub
+):
+    # given every argument of every root field and hostile values of its type, sent as every
+    # role for the first value and as each role in turn for the rest (the suite's time)
+    tried, roles = 0, list(CLAIMS)
+    for document, argument_type in _fuzz_cases():
+        for index, value in enumerate(_fuzz_values(argument_type)):
+            for role in roles if index == 0 else [roles[index % len(roles)]]:
+                # when it is sent
+                status, body = await _post(http, hub, role, document, {"v": value})
+                tried += 1
+                # then the answer is a client's error (or data), never the hub's
+                assert status < 500, (document, value, body)
+                assert "INTERNAL_SERVER_ERROR" not in _text(body), (document, value, body)
+                assert SSN not in _text(body), (document, value, body)
+    assert tried > 500
