@@ -64,15 +64,14 @@ class Refusal(HTTPException):
 
 
 def _is_request_error(result: ExecutionResult) -> bool:
-    """Nothing was executed: no data, and no error belongs to a field."""
+    """Nothing was executed: no data, no error of a field, and none of ours (a 200 then)."""
+    errors = result.errors or []
+    codes = {(error.extensions or {}).get("code") for error in errors}
     return (
         result.data is None
-        and bool(result.errors)
-        and all(error.path is None for error in result.errors or [])
-        and not any(
-            (error.extensions or {}).get("code") == "INTERNAL_SERVER_ERROR"
-            for error in result.errors or []
-        )
+        and bool(errors)
+        and all(error.path is None for error in errors)
+        and "INTERNAL_SERVER_ERROR" not in codes
     )
 
 
