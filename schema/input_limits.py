@@ -24,8 +24,7 @@ from strawberry.types.field import StrawberryField
 from strawberry.utils.str_converters import to_camel_case
 
 from resolvers.errors import BadUserInput
-from resolvers.ids import decode_int_id, encode_global_id
-from resolvers.writes import InputProblem, audit_write
+from resolvers.writes import InputProblem, audit_write, target_id
 from schema.mutations import user_errors
 
 # any text not named below: far above every real value, far below abuse
@@ -176,16 +175,13 @@ def input_problems(
 
 
 def _target_id(target: WriteTarget, arguments: dict[str, Any]) -> str | None:
-    """The record the input names, re-encoded by the hub; None when it names none."""
+    """The record the input names, as the resolvers' own refusals name it."""
     value: object = arguments
     for key in target.id_path:
         value = value.get(key) if isinstance(value, dict) else getattr(value, key, None)
     if not target.id_path or not isinstance(value, str):
         return None
-    try:
-        return encode_global_id(target.id_type, decode_int_id(value, target.id_type))
-    except BadUserInput:
-        return None
+    return target_id(value, target.id_type)
 
 
 class InputLimits(FieldExtension):

@@ -12,6 +12,7 @@ import base64
 import dataclasses
 import json
 import re
+from datetime import UTC, datetime
 from typing import Any
 
 import httpx
@@ -335,6 +336,10 @@ async def test_document_texts_beyond_their_columns_are_user_errors(
         _assert_safe(status, body, next(iter(change.values())))
 
 
+QUERY_WRITES_SINCE = """
+query($since: DateTime) { auditEvents(resource: "MisidentifiedSsn", since: $since, first: 50) {
+  edges { node { action recordId } } } }
+"""
 MUTATION_ADD = """
 mutation Add($input: MisidentifiedSsnInput!) {
   addMisidentifiedSsn(input: $input) { misidentifiedSsn { ssn } userErrors { field code } } }
@@ -346,13 +351,19 @@ async def test_misidentified_ssn_must_be_ascii_and_fit(http: httpx.AsyncClient, 
         http, hub, "ocss_staff", "{ participants(first: 1) { edges { node { id } } } }", {}
     )
     participant = body["data"]["participants"]["edges"][0]["node"]["id"]
-    for ssn in [SSN + "\n", "٩٠٠-١٢-٣٤٥٦", SSN + "0" * 5000, "900-12-345\x00"]:
+    started = datetime.now(UTC).isoformat()
+    ssns = [SSN + "\n", "٩٠٠-١٢-٣٤٥٦", SSN + "0" * 5000, "900-12-345\x00"]
+    for ssn in ssns:
         variables = {"input": {"participantId": participant, "ssn": ssn}}
         status, body = await _post(http, hub, "state_worker", MUTATION_ADD, variables)
         payload = body["data"]["addMisidentifiedSsn"]
         assert payload["misidentifiedSsn"] is None
         assert payload["userErrors"] == [{"field": ["input", "ssn"], "code": "BAD_USER_INPUT"}]
         _assert_safe(status, body, ssn)
+    # each refusal is audited, naming the participant the input targeted
+    _, body = await _post(http, hub, "auditor", QUERY_WRITES_SINCE, {"since": started})
+    events = [edge["node"] for edge in body["data"]["auditEvents"]["edges"]]
+    assert events == [{"action": "write", "recordId": participant}] * len(ssns), body
 
 
 QUERY_ARGUMENTS = [
