@@ -101,9 +101,9 @@ def _leaves(value: object) -> Iterator[str]:
 
 def _defined(context: ExecutionContext) -> dict[str, object]:
     """The submitted variables the operation defines: only those can reach a message."""
-    variables = context.variables or {}
+    variables = context.variables
     document = context.graphql_document
-    if document is None:
+    if document is None or not isinstance(variables, dict):
         return {}
     names = {
         definition.variable.name.value
@@ -135,6 +135,18 @@ def _safe_message(
     return message
 
 
+def _client_message(
+    error: GraphQLError, schema: GraphQLSchema | None, submitted: list[str], hide: bool
+) -> str:
+    try:
+        message = _safe_message(error, schema, hide_suggestions=hide)
+    except Exception as failure:  # labelling must never fail the answer it labels
+        logger.error("error message not rewritten (%s)", type(failure).__name__)
+        return INVALID_VALUE_MESSAGE
+    own = isinstance(error, HubError) or isinstance(error.original_error, HubError)
+    return message if own or not _echoes(message, submitted) else INVALID_VALUE_MESSAGE
+
+
 def label_errors(
     errors: list[GraphQLError],
     execution_context: ExecutionContext | None,
@@ -160,9 +172,5 @@ def label_errors(
         if code == "INTERNAL_SERVER_ERROR" and not isinstance(error.original_error, HubError):
             _mask(error, operation)
         else:
-            message = _safe_message(error, schema, hide_suggestions=hide_suggestions)
-            own = isinstance(error, HubError) or isinstance(error.original_error, HubError)
-            error.message = (
-                message if own or not _echoes(message, submitted) else (INVALID_VALUE_MESSAGE)
-            )
+            error.message = _client_message(error, schema, submitted, hide_suggestions)
         error.extensions = {**(error.extensions or {}), "code": code}

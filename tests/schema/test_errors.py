@@ -361,3 +361,14 @@ async def test_syntax_errors_name_the_token_kind_not_its_value(context: Context,
     assert error["message"].startswith("Syntax Error:")
     assert "900123456" not in error["message"].replace("-", "")
     assert error["locations"]
+
+
+def test_labelling_survives_variables_that_are_not_an_object():
+    # given variables a transport let through as a list (not an object)
+    context = _context("query($s: String) { viewer { role } }", {})
+    context.variables = [SSN]  # type: ignore[assignment]
+    error = GraphQLError("Variable '$s' has invalid value: boom")
+    # when labelled, then it is labelled (not raised), and names no value
+    label_errors([error], context)
+    assert error.extensions == {"code": "BAD_USER_INPUT"}
+    assert SSN not in error.message
