@@ -64,6 +64,19 @@ mutation Report($input: ReportTerminationInput!) {
   reportTermination(input: $input) { userErrors { field message code } }
 }
 """
+SSN_PATHS = {
+    "participants": "{ participants(first: 50) { edges { node { ssn "
+    "misidentifiedSsns { ssn } } } } }",
+    "cases": "{ cases(first: 30) { edges { node { participants { participant { ssn "
+    "misidentifiedSsns { ssn } } } } } } }",
+    "certifications": "{ offsetCertifications(first: 50) { edges { node { participant "
+    "{ ssn } } } } }",
+    "notices": "{ terminationNotices(first: 50) { edges { node { participant { ssn } } } } }",
+}
+"""Every path to an SSN: a viewer sees in full only its own participants' (access.md)."""
+AUDIT_TRAIL = (
+    "{ auditEvents(first: 200) { edges { node { resource recordId purpose operation } } } }"
+)
 LONG_TEXT = "Ω" * 100_000
 REPORT_LONG_TEXT = """
 mutation Report($input: ReportTerminationInput!) {
@@ -254,6 +267,12 @@ def http_shapes() -> list[tuple[str, HttpProbe]]:
             ),
         ),
     ]
+    graphql += [
+        (f"SSNs through {path} as {viewer}", viewer, _request(query))
+        for viewer in ("analyst", "state_worker 36", "tribal_worker T0001", "employer")
+        for path, query in SSN_PATHS.items()
+    ]
+    graphql.append(("the audit trail as auditor", "auditor", _request(AUDIT_TRAIL)))
     probes = [(name, http_probe(viewer, request)) for name, viewer, request in graphql]
     probes.append(
         (

@@ -21,6 +21,7 @@ from websockets.sync.client import ClientConnection, connect
 from tests.hostile.documents import GraphQLRequest
 from tests.hostile.invariants import (
     ANSWER_SECONDS,
+    FULL_SSN,
     Kind,
     Sent,
     Violation,
@@ -120,6 +121,8 @@ class HttpSender:
     client: httpx.Client
     authorization: dict[str, str | None]
     full_ssns: dict[str, frozenset[str] | None]
+    ssn_answers: int = 0
+    """Answers that held a full SSN (allowed or not): the SSN check had something to judge."""
 
     def send(self, probe: HttpProbe) -> list[Violation]:
         headers = {"content-type": probe.content_type} if probe.method == "POST" else {}
@@ -146,6 +149,7 @@ class HttpSender:
                 )
             ]
         seconds = time.monotonic() - started
+        self.ssn_answers += bool(FULL_SSN.search(response.text))
         return check_http(response.status_code, seconds, response.text, sent)
 
     def alive(self) -> bool:

@@ -20,9 +20,9 @@ from tests.hostile.invariants import (
 from tests.hostile.values import SYNTHETIC_SSN
 from tests.services.graphql_ws import PROTOCOL, ws_url
 
-LISTEN_SECONDS = 3.0
+LISTEN_SECONDS = 2.5
 """How long a scenario listens after its last frame for a first answer or a close."""
-QUIET_SECONDS = 0.5
+QUIET_SECONDS = 0.3
 """How long it goes on listening once answers stop coming."""
 
 
