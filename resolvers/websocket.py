@@ -251,6 +251,11 @@ class HubTransportWsHandler(BaseGraphQLTransportWSHandler[Context, None]):
             return False
         return True
 
+    async def cleanup_operation(self, operation_id: str) -> None:
+        # also for an operation cancelled before its task ran (and so before its `finally`)
+        self._contexts.pop(operation_id, None)
+        await super().cleanup_operation(operation_id)
+
     async def shutdown(self) -> None:
         if self._expiry is not None:
             self._expiry.cancel()
