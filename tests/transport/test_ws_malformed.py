@@ -179,3 +179,35 @@ async def test_the_hub_answers_over_websocket_after_every_malformed_frame(live_h
         await _initialised(live_hub, hub, socket)
         await socket.socket.send(_subscribe({"query": VIEWER}))
         assert (await socket.receive())["payload"] == {"data": {"viewer": {"role": "ocss_staff"}}}
+
+
+CONNECTION_INITS = {
+    "a payload that is a list": (json.dumps({"type": "connection_init", "payload": [1]}), 4401),
+    "an authorization that is a number": (
+        json.dumps({"type": "connection_init", "payload": {"authorization": 5}}),
+        4401,
+    ),
+    "a bearer of garbage": (
+        json.dumps({"type": "connection_init", "payload": {"authorization": f"Bearer {SSN}"}}),
+        4401,
+    ),
+    "a payload nested deep": (
+        '{"type": "connection_init", "payload": {"a": ' + "[" * DEEP + "]" * DEEP + "}}",
+        4400,
+    ),
+    "a subscribe before connection_init": (_subscribe({"query": VIEWER}), 4401),
+}
+
+
+@pytest.mark.parametrize(
+    ("frame", "close_code"), CONNECTION_INITS.values(), ids=CONNECTION_INITS.keys()
+)
+async def test_a_malformed_connection_init_closes_the_socket(
+    live_hub: str, frame: str, close_code: int, test_log: LogWindow
+):
+    async with subscriber(live_hub) as socket:
+        await socket.socket.send(frame)
+        code, reason = await _close_of(socket)
+    assert code == close_code
+    assert SSN not in reason
+    assert not ssn_findings(test_log.lines, [SSN])
