@@ -36,6 +36,9 @@ logger = logging.getLogger("hub.downloads")
 AUDIT_RESOURCE = "Document.content"
 OPERATION = "download"
 CHUNK_BYTES = 64 * 1024
+# every method reaches `respond`, so that a wrong one gets a coded answer, not plain text
+_METHODS = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"]
+_WRONG_METHOD = "A document's content is downloaded with GET."
 _STATUS = {"UNAUTHENTICATED": 401, "NOT_FOUND": 404, "INTERNAL_SERVER_ERROR": 500}
 _MESSAGES = {
     "NOT_FOUND": "not found",
@@ -70,6 +73,11 @@ class DocumentDownload:
         self.decider = decider
 
     async def respond(self, request: Request) -> Response:
+        if request.method not in ("GET", "HEAD"):
+            body = {
+                "errors": [{"message": _WRONG_METHOD, "extensions": {"code": "BAD_USER_INPUT"}}]
+            }
+            return JSONResponse(body, status_code=405, headers={"Allow": "GET, HEAD"})
         try:
             viewer = self._viewer(request)
         except _Stop as stop:
@@ -190,4 +198,4 @@ def build_download_routes(
 ) -> list[Route]:
     """The download route; mount it beside /graphql."""
     download = DocumentDownload(sources, settings, decider)
-    return [Route(PATH_TEMPLATE, download.respond, methods=["GET"])]
+    return [Route(PATH_TEMPLATE, download.respond, methods=_METHODS)]

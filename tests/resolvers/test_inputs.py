@@ -562,3 +562,14 @@ async def test_every_root_argument_takes_hostile_values_as_every_role(
                 assert "INTERNAL_SERVER_ERROR" not in _text(body), (document, value, body)
                 assert SSN not in _text(body), (document, value, body)
     assert tried > 500
+
+
+@pytest.mark.parametrize("method", ["POST", "PUT", "DELETE", "PATCH", "OPTIONS"])
+async def test_download_route_answers_other_methods_with_a_code(
+    http: httpx.AsyncClient, hub: Hub, method: str
+):
+    link = await _download_link(http, hub)
+    response = await http.request(method, link, headers=hub.headers("ocss_staff", fti=True))
+    assert response.status_code == 405, response.text
+    assert response.headers["allow"] == "GET, HEAD"
+    assert response.json()["errors"][0]["extensions"]["code"] == "BAD_USER_INPUT"
