@@ -14,6 +14,7 @@ from typing import Any
 import pytest
 from websockets.exceptions import ConnectionClosed
 
+from resolvers.websocket import HubTransportWsHandler
 from tests.conftest import Hub
 from tests.log_capture import ssn_findings
 from tests.services.graphql_ws import Subscriber, subscriber
@@ -210,4 +211,23 @@ async def test_a_malformed_connection_init_closes_the_socket(
         code, reason = await _close_of(socket)
     assert code == close_code
     assert SSN not in reason
+    assert not ssn_findings(test_log.lines, [SSN])
+
+
+async def test_a_bug_in_an_operation_answers_internal_error_and_logs_only_its_type(
+    live_hub: str, hub: Hub, monkeypatch: pytest.MonkeyPatch, test_log: LogWindow
+):
+    # given an operation that fails in a way nobody foresaw, with an SSN in the exception
+    async def broken(*_args: object) -> None:
+        raise RuntimeError(f"bug while reading {SSN}")
+
+    monkeypatch.setattr(HubTransportWsHandler, "_send_results", broken)
+    async with subscriber(live_hub) as socket:
+        await _initialised(live_hub, hub, socket)
+        # when an operation runs
+        errors = await _error_of(socket, {"query": VIEWER})
+    # then an error with the contract's code, and only the type in the log
+    assert codes(errors) == ["INTERNAL_SERVER_ERROR"]
+    assert SSN not in json.dumps(errors)
+    assert any("WebSocket operation failed (RuntimeError)" in line for line in test_log.lines)
     assert not ssn_findings(test_log.lines, [SSN])
