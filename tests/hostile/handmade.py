@@ -134,7 +134,19 @@ def http_shapes() -> list[tuple[str, HttpProbe]]:
         ("fragment fan-out, 20 levels", WORKER, _request(fragment_fan_out())),
         ("nested fragment fan-out, 20 levels", WORKER, _request(nested_fan_out())),
         ("10,000 repeated fields", WORKER, _request(repeated_fields(10_000))),
-        ("3,000 repeated fields (under the token cap)", WORKER, _request(repeated_fields(3_000))),
+        ("3,000 repeated fields", WORKER, _request(repeated_fields(3_000))),
+        ("1,990 repeated fields (under 2,000 tokens)", WORKER, _request(repeated_fields(1_990))),
+        (
+            "1,990 repeated fields in a fragment spread 40 times",
+            WORKER,
+            _request(
+                "{ viewer { "
+                + "...R " * 40
+                + "} }\nfragment R on Viewer { "
+                + "role " * 1_900
+                + "}"
+            ),
+        ),
         (
             "3,000 repeated fields with arguments",
             WORKER,
@@ -145,6 +157,7 @@ def http_shapes() -> list[tuple[str, HttpProbe]]:
             ),
         ),
         ("1,000 aliases", WORKER, _request(many_aliases(1_000))),
+        ("300 aliases (under 2,000 tokens)", WORKER, _request(many_aliases(300))),
         (
             "64 KiB+ document (comment)",
             WORKER,

@@ -15,6 +15,7 @@ import asyncio
 import logging
 import time
 from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import httpx
@@ -191,3 +192,40 @@ def test_handmade_websocket_frames_break_no_invariant(
     findings.seconds = time.monotonic() - started
     print(findings.summary(f"hand-made WebSocket on {target.backend}"))
     assert not findings.counts, findings.summary(f"hand-made WebSocket on {target.backend}")
+
+
+HEAVY = (
+    "fragment fan-out, 20 levels",
+    "nested fragment fan-out, 20 levels",
+    "1,990 repeated fields (under 2,000 tokens)",
+    "1,990 repeated fields in a fragment spread 40 times",
+    "300 aliases (under 2,000 tokens)",
+    "introspection, deep",
+    "variables nested 10,000 deep",
+)
+"""The hand-made shapes that cost the hub the most CPU."""
+
+
+def test_a_normal_query_answers_while_hostile_ones_run(
+    hub_serve: HubServeProcess,
+    headers: dict[str, str | None],
+    full_ssns: dict[str, frozenset[str] | None],
+) -> None:
+    # given the heaviest hand-made shapes, sent over and over from four threads
+    shapes = [probe for name, probe in http_shapes() if name in HEAVY]
+    assert len(shapes) == len(HEAVY)
+    with httpx.Client(base_url=hub_serve.url) as client, ThreadPoolExecutor(4) as pool:
+        sender = HttpSender(client, headers, full_ssns)
+        load = [pool.submit(sender.send, shapes[i % len(shapes)]) for i in range(40)]
+        # when a normal query is timed meanwhile
+        timings = []
+        while not all(future.done() for future in load):
+            started = time.monotonic()
+            answered = sender.alive()
+            timings.append((answered, time.monotonic() - started))
+        problems = [v for future in load for v in future.result()]
+    # then each normal query answered within 2 s, and no hostile one broke an invariant
+    assert timings, "the load finished before any normal query was sent"
+    slow = [seconds for answered, seconds in timings if not answered]
+    assert not slow, f"{len(slow)} of {len(timings)} normal queries failed or took over 2 s"
+    assert not problems, problems[:5]
