@@ -6,12 +6,13 @@ from typing import Any
 
 import strawberry
 from graphql import GraphQLError
-from strawberry.extensions import MaxTokensLimiter, ParserCache, ValidationCache
+from strawberry.extensions import MaxTokensLimiter
 from strawberry.schema.config import StrawberryConfig
 from strawberry.types.execution import ExecutionContext
 
 from schema.address import Address
 from schema.audit import AuditQuery
+from schema.caches import ParserCacheOffLoop, ValidationCacheOffLoop
 from schema.case import Case, CaseQuery
 from schema.directory import DirectoryQuery
 from schema.document import Document, DocumentMutation, DocumentPayload, DocumentQuery
@@ -111,15 +112,16 @@ def build_schema(*, max_depth: int = 12, hide_suggestions: bool = False) -> HubS
     # depth, aliases, expansion and cost are measured once per document (schema/limits.py)
     # before parsing, validation and execution: listed before the caches, as hooks run in
     # the order of this list. No rule class is added per request: the validation cache
-    # keys on the rules, so a fresh one would make every lookup a miss.
+    # keys on the rules, so a fresh one would make every lookup a miss. Large documents
+    # are parsed and validated off the event loop (schema/caches.py).
     shapes = DocumentShapes(max_depth=max_depth)
     extensions: list[Any] = [
         lambda: MaxTokensLimiter(MAX_TOKENS),
         lambda: OperationLimits(shapes),
-        lambda: ParserCache(maxsize=512),
+        lambda: ParserCacheOffLoop(maxsize=512),
         OperationChoice,
         SafeValueMessages,
-        lambda: ValidationCache(maxsize=512),
+        lambda: ValidationCacheOffLoop(maxsize=512),
         IntrospectionPolicy,
         AuditTrailWriter,
     ]

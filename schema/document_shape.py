@@ -15,9 +15,10 @@ Three measures, each bounded however the document is built:
   once it has done `max_work` steps.
 - `static_cost`: how many values the answer can hold, from those paths: every field
   counts 1 for each item of every list above it. A list's size is its `first`/`last`
-  argument (a literal, a variable's value or default, else the argument's schema
-  default, clamped to the page cap; a null or a value of no known size is the page
-  cap); the `edges`/`nodes` of a connection take the connection's size; a list of the
+  argument (a literal, or a variable's value or default), clamped to the page cap;
+  without one, or with a null or a value of no known size, it is the page cap (not the
+  argument's default, which a resolver may change); the `edges`/`nodes` of a
+  connection take the connection's size; a list of the
   introspection schema counts its average length in the served schema; any other list
   counts `list_size` items. This is the static cost of Apollo's demand control and the
   IBM GraphQL cost specification, with a weight of 1 for every field. Introspection is
@@ -358,17 +359,10 @@ def _size(
         if name not in definition.args:
             continue
         value = given.get(name)
-        if value is None:
-            sizes.append(definition.args[name].default_value)
-        elif isinstance(value, VariableNode):
+        if isinstance(value, VariableNode):
             variable = value.name.value
-            if variable in variables:
-                sizes.append(variables[variable])
-            elif variable in defaults:
-                sizes.append(defaults[variable])
-            else:  # an absent variable leaves the argument to its default
-                sizes.append(definition.args[name].default_value)
-        else:
+            sizes.append(variables[variable] if variable in variables else defaults.get(variable))
+        elif value is not None:
             sizes.append(_literal_size(value))
     known = [s for s in sizes if isinstance(s, int) and not isinstance(s, bool)]
     return min(max(max(known, default=page_cap), 0), page_cap)
