@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import gc
+import json
 import re
 import threading
 import time
@@ -40,6 +41,7 @@ from schema.limits import (
 )
 from settings import load_settings
 from tests.conftest import Hub
+from tests.services.graphql_ws import subscriber
 
 T = TypeVar("T")
 README = Path(__file__).resolve().parents[2] / "README.md"
@@ -556,3 +558,28 @@ async def test_viewer_and_healthz_answer_while_the_costliest_requests_run(
     latencies.sort()
     assert latencies[int(len(latencies) * 0.9) - 1] < PROBE_SECONDS
     assert latencies[-1] < PROBE_SECONDS * 10
+
+
+async def test_hostile_shapes_over_websocket_then_a_normal_query(live_hub: str, hub: Hub):
+    # given a subscriber's socket, signed in as a state worker
+    async with subscriber(live_hub) as socket:
+        assert (await socket.init(hub.token("state_worker", jurisdiction="06")))["type"] == (
+            "connection_ack"
+        )
+        for number, (name, (query, variables)) in enumerate(HOSTILE.items()):
+            # when a hostile document is sent as an operation of its own
+            payload = {"query": query, "variables": variables or {}}
+            await socket.socket.send(
+                json.dumps({"id": f"h{number}", "type": "subscribe", "payload": payload})
+            )
+            answer = await socket.receive()
+            # then it is refused with an error message, before anything runs
+            assert answer["type"] == "error", name
+            assert answer["id"] == f"h{number}", name
+            assert _body_codes({"errors": answer["payload"]}) == ["OPERATION_TOO_COMPLEX"], name
+        # and a normal query on the same socket answers
+        normal = {"query": QUERY_VIEWER}
+        await socket.socket.send(json.dumps({"id": "n", "type": "subscribe", "payload": normal}))
+        answer = await socket.receive()
+        assert answer["type"] == "next"
+        assert answer["payload"] == {"data": {"viewer": {"role": "state_worker"}}}
