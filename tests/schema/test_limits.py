@@ -227,6 +227,13 @@ async def test_hostile_shape_is_refused_then_a_normal_query_answers(
     assert normal.data == {"viewer": {"role": "state_worker"}}
 
 
+async def test_an_empty_selection_is_no_internal_error(context_for: ContextFor):
+    # strawberry's depth limiter, which this replaces, failed on it (max() of nothing)
+    result = await hub_schema.execute("{ viewer { } }", context_value=context_for("analyst"))
+    assert result.errors is None
+    assert result.data == {"viewer": {}}
+
+
 @pytest.mark.parametrize("levels", [30, 300])
 def test_fan_out_is_counted_without_expanding_it(levels: int):
     # given a fan-out of 2**levels fields (no token limit: the count alone is measured)
