@@ -490,6 +490,30 @@ def ws_scenarios() -> list[WsScenario]:
             (_subscribe("1", TWO_OPERATIONS),),
         ),
         WsScenario(
+            "subscribe with extensions nested 10,000 deep",
+            WORKER,
+            (
+                '{"id": "1", "type": "subscribe", "payload": {"query": "{ viewer { role } }", '
+                '"extensions": ' + "[" * 10_000 + "]" * 10_000 + "}}",
+            ),
+        ),
+        WsScenario(
+            "unknown input field carrying an SSN over WebSocket",
+            WORKER,
+            (
+                json.dumps(
+                    {
+                        "id": "1",
+                        "type": "subscribe",
+                        "payload": {
+                            "query": UNKNOWN_INPUT_FIELD,
+                            "variables": _report(employeeSsnCopy=SYNTHETIC_SSN),
+                        },
+                    }
+                ),
+            ),
+        ),
+        WsScenario(
             "mutation over WebSocket with 1E+400",
             WORKER,
             (
