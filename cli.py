@@ -55,6 +55,8 @@ def serve(host: str | None, port: int | None) -> None:
     """Serve GraphQL and GraphiQL at /graphql."""
     import uvicorn
 
+    from resolvers.http_protocol import HubH11Protocol
+
     settings = _settings()
     pid_file = settings.data_dir / "hub.pid"
     pid_file.parent.mkdir(parents=True, exist_ok=True)
@@ -67,6 +69,7 @@ def serve(host: str | None, port: int | None) -> None:
             port=port or settings.port,
             # access lines would carry query strings, and GET queries can carry PII
             access_log=False,
+            http=HubH11Protocol,  # an unparsable request is refused with a contract code
             log_level="info",
         )
     finally:

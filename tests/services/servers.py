@@ -14,6 +14,7 @@ import uvicorn
 from starlette.types import ASGIApp
 
 from datasources.state_sim import build_state_sim_app
+from resolvers.http_protocol import HubH11Protocol
 
 
 def free_port() -> int:
@@ -32,7 +33,10 @@ class _Server(uvicorn.Server):
 def serve_app(app: ASGIApp) -> Iterator[str]:
     """Serve `app` on a free loopback port until the block ends; yield its base URL."""
     port = free_port()
-    server = _Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
+    config = uvicorn.Config(
+        app, host="127.0.0.1", port=port, log_level="warning", http=HubH11Protocol
+    )
+    server = _Server(config)
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
     deadline = time.monotonic() + 20
