@@ -509,6 +509,9 @@ def _keep_busy(
         while not stop.is_set():
             worst = documents[sent % len(documents)] + f" # {sent}"
             client.post("/graphql", json={"query": worst}, headers=headers)
+            client.post(
+                "/graphql", json={"query": INTROSPECTION_QUERY + f" # {sent}"}, headers=headers
+            )
             expensive = {"query": EXPENSIVE_CASES + f" # {sent}", "variables": {"first": first}}
             response = client.post("/graphql", json=expensive, headers=headers)
             assert "OPERATION_TOO_COMPLEX" not in _body_codes(response.json())
