@@ -294,6 +294,18 @@ def test_cost_follows_sizes_from_literals_variables_and_defaults():
     assert omitted.cost("Directory", {}).data == 1 + 100 * 124
 
 
+def test_shape_is_measured_once_per_text_and_cost_once_per_sizes():
+    shapes = DocumentShapes(max_depth=12)
+    document = parse(DIRECTORY_PAGE)
+    # the same text is measured once
+    shape = shapes.get(DIRECTORY_PAGE, hub_schema._schema, document)
+    assert shapes.get(DIRECTORY_PAGE, hub_schema._schema, parse(DIRECTORY_PAGE)) is shape
+    # and its cost is kept per operation and the variables that size its lists only
+    once = shape.cost("Directory", {"first": 1})
+    assert shape.cost("Directory", {"first": 1, "after": "x", "unrelated": 5}) is once
+    assert shape.cost("Directory", {"first": 2}) is not once
+
+
 def _readme_examples() -> list[str]:
     section = README.read_text().split("## What you see first", 1)[1].split("\n## ", 1)[0]
     examples = re.findall(r"```graphql\n(.*?)```", section, re.DOTALL)
