@@ -128,6 +128,23 @@ def _report(**extra: object) -> dict[str, object]:
     }
 
 
+def misspelt() -> list[tuple[str, GraphQLRequest]]:
+    """(viewer, request) of misspellings a development hub answers with "Did you mean"."""
+    return [
+        (viewer, request)
+        for viewer in ("analyst", WORKER, EMPLOYER)
+        for request in (
+            _request("{ viewer { subjet } }"),
+            _request("{ cases(stat: OPEN) { totalCount } }"),
+            _request("{ cases(status: OPN) { totalCount } }"),
+            _request("query($s: CaseStatus) { cases(status: $s) { totalCount } }", {"s": "OPN"}),
+            _request("query($s: CaseStatu) { cases(status: $s) { totalCount } }"),
+            _request(UNKNOWN_INPUT_FIELD, _report(employeSsn=SYNTHETIC_SSN)),
+            _request('{ __typ(name: "Participant") { name } }'),
+        )
+    ]
+
+
 def http_shapes() -> list[tuple[str, HttpProbe]]:
     """(name, probe) of every hand-made HTTP request."""
     graphql = [

@@ -66,6 +66,7 @@ class Kind(StrEnum):
     HUB_DOWN = "hub stopped answering"
     LOG_TRACEBACK = "traceback in the log"
     LOG_PII = "SSN, birth date or submitted value in the log"
+    SUGGESTION = "schema suggestion ('Did you mean') in production"
 
 
 @dataclass(frozen=True)
@@ -82,6 +83,8 @@ class Sent:
     """Every string value the request carried (document literals, variables, names)."""
     full_ssns: frozenset[str] | None
     """The full SSNs its viewer may see; None: any."""
+    production: bool = False
+    """Whether the hub runs in production mode (no "Did you mean" hints)."""
 
 
 def _errors_of(body: object) -> list[object]:
@@ -143,6 +146,8 @@ def _text_problems(text: str, sent: Sent) -> Iterator[Violation]:
         match = pattern.search(text)
         if match:
             yield Violation(kind, _around(text, match.start()))
+    if sent.production and "Did you mean" in text:
+        yield Violation(Kind.SUGGESTION, _around(text, text.index("Did you mean")))
     if sent.full_ssns is not None:
         # an SSN the request itself carried is the echo check's (a viewer knows it already)
         known = sent.full_ssns | set(sent.carried)

@@ -125,6 +125,7 @@ class HttpSender:
     client: httpx.Client
     authorization: dict[str, str | None]
     full_ssns: dict[str, frozenset[str] | None]
+    production: bool = False
     ssn_answers: int = 0
     """Answers that held a full SSN (allowed or not): the SSN check had something to judge."""
 
@@ -134,7 +135,7 @@ class HttpSender:
         if auth is not None:
             headers["authorization"] = auth
         headers.update(dict(probe.headers))
-        sent = Sent(probe.carried, self.full_ssns[probe.viewer])
+        sent = Sent(probe.carried, self.full_ssns[probe.viewer], self.production)
         started = time.monotonic()
         try:
             response = self.client.request(
@@ -178,6 +179,7 @@ class SocketPool:
     base_url: str
     authorization: dict[str, str | None]
     full_ssns: dict[str, frozenset[str] | None]
+    production: bool = False
     sockets: dict[str, ClientConnection] = field(default_factory=dict)
     stacks: dict[str, ExitStack] = field(default_factory=dict)
     ids: count[int] = field(default_factory=count)
@@ -200,7 +202,7 @@ class SocketPool:
         return socket
 
     def send(self, probe: WsProbe) -> list[Violation]:
-        sent = Sent(probe.carried, self.full_ssns[probe.viewer])
+        sent = Sent(probe.carried, self.full_ssns[probe.viewer], self.production)
         try:
             socket = self._socket(probe.viewer)
         except (OSError, InvalidHandshake, InvalidStatus, TimeoutError, ConnectionClosed) as error:

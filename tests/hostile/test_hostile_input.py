@@ -16,27 +16,33 @@ import logging
 import time
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import replace
 from pathlib import Path
 
 import httpx
 import pytest
 
 from schema import build_schema
+from settings import load_settings
 from tests.conftest import Hub, serving
 from tests.hostile.findings import Findings, explore, shrink
 from tests.hostile.generated import describe, probes
-from tests.hostile.handmade import WORKER, WsScenario, http_shapes, ws_scenarios
+from tests.hostile.handmade import WORKER, WsScenario, http_shapes, misspelt, ws_scenarios
 from tests.hostile.invariants import Kind, Violation, check_log_lines
-from tests.hostile.probes import HttpProbe, HttpSender, Probe, SocketPool
+from tests.hostile.probes import HttpProbe, HttpSender, Probe, SocketPool, http_probe
 from tests.hostile.servers import CapturedLog, HubServeProcess
 from tests.hostile.socket_scenarios import run_scenario
 from tests.hostile.values import SYNTHETIC_SSN
 from tests.hostile.viewers import VIEWERS, authorization, full_ssns_by_viewer
+from tests.services.servers import state_sim_url
 
 EXAMPLES = 1000
 """Generated probes per backend: a fixed count, so that every run sends the same ones."""
 EXPLORE_SECONDS = 60.0
 """A ceiling for a hub that has become slow: past it the rest are drawn but not sent."""
+PRODUCTION_EXAMPLES = 300
+"""Generated probes per backend against the hub in production mode."""
+PRODUCTION_SECRET = "hostile-harness-production-secret-" + "h" * 64
 SHRINK_SECONDS = 3.0
 """Per class of violation found."""
 SEED = 20261202
@@ -99,27 +105,34 @@ def _stopped(sender: HttpSender) -> Callable[[Probe, list[Violation]], str | Non
     return stop
 
 
-def test_generated_requests_break_no_invariant(
-    target: Hub, headers: dict[str, str | None], full_ssns: dict[str, frozenset[str] | None]
-) -> None:
-    # given a live hub of its own, over real HTTP and WebSocket, and its log capture
+def _generated(
+    hub: Hub,
+    headers: dict[str, str | None],
+    full_ssns: dict[str, frozenset[str] | None],
+    *,
+    examples: int,
+    production: bool = False,
+    first: tuple[HttpProbe, ...] = (),
+) -> Findings[Probe]:
+    """Send seeded generated probes to `hub`, served in this process; shrink what they find."""
     strategy = probes(build_schema()._schema)
     findings: Findings[Probe] = Findings(describe)
-    with serving(target.settings) as url, httpx.Client(base_url=url) as client:
-        sender = HttpSender(client, headers, full_ssns)
-        sockets = SocketPool(url, headers, full_ssns)
+    with serving(hub.settings) as url, httpx.Client(base_url=url) as client:
+        sender = HttpSender(client, headers, full_ssns, production)
+        sockets = SocketPool(url, headers, full_ssns, production)
         log = CapturedLog()
 
         def send(probe: Probe) -> list[Violation]:
             answer = sender.send(probe) if isinstance(probe, HttpProbe) else sockets.send(probe)
             return answer + check_log_lines(log.new_lines(), probe.carried)
 
-        # when seeded generated probes go out as every viewer, then the shrinker replays
+        for probe in first:
+            findings.record(probe, send(probe))
         explore(
             strategy,
             send,
             findings,
-            examples=EXAMPLES,
+            examples=examples,
             seed=SEED,
             budget_seconds=EXPLORE_SECONDS,
             stop=_stopped(sender),
@@ -129,10 +142,47 @@ def test_generated_requests_break_no_invariant(
         alive = sender.alive()
     if not alive:
         findings.record(ALIVE, [Violation(Kind.HUB_DOWN, "{ viewer { role } } at the end")])
+    return findings
+
+
+def test_generated_requests_break_no_invariant(
+    target: Hub, headers: dict[str, str | None], full_ssns: dict[str, frozenset[str] | None]
+) -> None:
+    # given a live hub of its own, over real HTTP and WebSocket, and its log capture
+    # when seeded generated probes go out as every viewer, then the shrinker replays
+    findings = _generated(target, headers, full_ssns, examples=EXAMPLES)
     # then nothing broke an invariant, and the hub answers at the end
     print(findings.summary(f"generated on {target.backend}"))
-    assert findings.sent >= 300, f"only {findings.sent} probes went out"
+    assert findings.sent >= EXAMPLES // 2, f"only {findings.sent} probes went out"
     assert not findings.counts, findings.summary(f"generated requests on {target.backend}")
+
+
+def test_generated_requests_in_production_mode_break_no_invariant(
+    target: Hub, full_ssns: dict[str, frozenset[str] | None], tmp_path: Path
+) -> None:
+    # given the same databases served in production mode (its own token key)
+    settings = load_settings(
+        {
+            "HUB_ENV": "production",
+            "HUB_TOKEN_SECRET": PRODUCTION_SECRET,
+            "HUB_DATA_DIR": str(tmp_path),
+            "HUB_STATE_SYSTEMS_URL": state_sim_url(),
+        }
+    )
+    production = Hub(target.backend, replace(settings, database_urls=target.settings.database_urls))
+    headers = {viewer.name: authorization(production, viewer) for viewer in VIEWERS}
+    # when generated probes go out, then none broke an invariant or named the schema
+    findings = _generated(
+        production,
+        headers,
+        full_ssns,
+        examples=PRODUCTION_EXAMPLES,
+        production=True,
+        first=tuple(http_probe(viewer, request) for viewer, request in misspelt()),
+    )
+    print(findings.summary(f"generated in production mode on {target.backend}"))
+    assert findings.sent >= PRODUCTION_EXAMPLES // 2, f"only {findings.sent} probes went out"
+    assert not findings.counts, findings.summary(f"production mode on {target.backend}")
 
 
 def test_handmade_http_requests_break_no_invariant(
