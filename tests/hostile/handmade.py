@@ -6,7 +6,7 @@ import json
 from dataclasses import dataclass
 
 from tests.hostile.bodies import deep_variables
-from tests.hostile.documents import GraphQLRequest
+from tests.hostile.documents import GraphQLRequest, strings_in
 from tests.hostile.probes import HttpProbe, http_probe
 from tests.hostile.values import SYNTHETIC_SSN, cursor, global_id
 
@@ -98,18 +98,8 @@ mutation Send($input: SendDocumentInput!) {
 def _request(
     query: str, variables: dict[str, object] | None = None, name: str | None = None
 ) -> GraphQLRequest:
-    carried = [v for v in _strings(variables)] + ([name] if name else [])
+    carried = strings_in(variables) + ([name] if name else [])
     return GraphQLRequest(query, variables, name, carried)
-
-
-def _strings(value: object) -> list[str]:
-    if isinstance(value, str):
-        return [value]
-    if isinstance(value, dict):
-        return [s for item in value.values() for s in _strings(item)]
-    if isinstance(value, list):
-        return [s for item in value for s in _strings(item)]
-    return []
 
 
 def _address(line1: str) -> dict[str, object]:

@@ -96,3 +96,16 @@ async def full_ssns_by_viewer(hub: Hub) -> dict[str, frozenset[str] | None]:
         extra = {ssn for pid, ssn in misidentified if pid in ids}
         allowed[viewer.name] = frozenset({ssn for _, ssn in people} | extra)
     return allowed
+
+
+async def is_seeded_ssn(hub: Hub, ssn: str) -> bool:
+    """Whether some seeded participant has `ssn`."""
+    engines = build_engines(dict(hub.settings.database_urls))
+    try:
+        async with engines["fcr"].connect() as connection:
+            found = await connection.execute(
+                select(ParticipantRow.id).where(ParticipantRow.ssn == ssn).limit(1)
+            )
+            return found.first() is not None
+    finally:
+        await dispose_engines(engines)
