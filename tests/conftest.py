@@ -133,6 +133,17 @@ async def client(hub: Hub) -> AsyncIterator[httpx.AsyncClient]:
         yield http
 
 
+@pytest.fixture
+def unbudgeted(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Lift the per-role cost budgets, for tests of batching over full 100-row pages.
+
+    Such pages with nested lists cost far more than any role may ask for at once
+    (policy/budgets.py); what these tests measure is that statements and policy
+    evaluations stay flat in the page size, which the budget would hide.
+    """
+    monkeypatch.setattr("schema.limits.operation_cost_budget", lambda role: 10**9)
+
+
 @contextmanager
 def serving(settings: Settings) -> Iterator[str]:
     """A real uvicorn server of the hub on a loopback port; yields its base URL."""

@@ -40,7 +40,9 @@ def test_decisions_are_cached_per_role_relation_resource():
     assert decider.evaluations == 1
 
 
-async def test_evaluations_do_not_grow_with_rows(client: httpx.AsyncClient, hub: Hub):
+async def test_evaluations_do_not_grow_with_rows(
+    client: httpx.AsyncClient, hub: Hub, unbudgeted: None
+):
     # given the app's decider, warmed by a 5-row query
     decider: PolicyDecider = client._transport.app.state.decider  # type: ignore[attr-defined]
     headers = hub.headers("state_worker", jurisdiction="06", fti=True)

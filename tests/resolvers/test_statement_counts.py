@@ -71,7 +71,9 @@ async def _count(client: httpx.AsyncClient, hub: Hub, first: int) -> tuple[int, 
     return len(selects), [" ".join(s.split()[:3]).upper() for s in audit]
 
 
-async def test_statement_count_does_not_grow_with_page_size(client: httpx.AsyncClient, hub: Hub):
+async def test_statement_count_does_not_grow_with_page_size(
+    client: httpx.AsyncClient, hub: Hub, unbudgeted: None
+):
     # given the same deep query for 5 and for 100 cases
     small, small_audit = await _count(client, hub, 5)
     large, large_audit = await _count(client, hub, 100)
