@@ -13,23 +13,8 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from enum import StrEnum
 
-CONTRACT_CODES = frozenset(
-    {
-        "UNAUTHENTICATED",
-        "FORBIDDEN",
-        "FTI_RESTRICTED",
-        "FVI_PROTECTED",
-        "NOT_FOUND",
-        "BAD_USER_INPUT",
-        "SOURCE_UNAVAILABLE",
-        "RATE_LIMITED",
-        "OPERATION_TOO_COMPLEX",
-        "PERSISTED_QUERY_NOT_FOUND",
-        "GRAPHQL_PARSE_FAILED",
-        "GRAPHQL_VALIDATION_FAILED",
-        "INTERNAL_SERVER_ERROR",
-    }
-)
+from tests.transport.contract import CONTRACT_CODES
+
 ANSWER_SECONDS = 2.0
 ECHO_MIN_CHARS = 6
 
