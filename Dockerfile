@@ -21,11 +21,14 @@ RUN pip install -r requirements.lock
 
 # Then the project itself, without resolving anything again. Keep this list in step with
 # pyproject.toml ([tool.setuptools] py-modules and packages; tests/test_compose.py checks).
-COPY pyproject.toml app.py cli.py ide.py settings.py ./
+COPY pyproject.toml app.py cli.py settings.py ./
 COPY schema ./schema
 COPY resolvers ./resolvers
 COPY datasources ./datasources
 COPY policy ./policy
+COPY transport ./transport
+COPY demo_data ./demo_data
+COPY state_sim ./state_sim
 RUN pip install --no-deps . && rm -rf build *.egg-info
 COPY --from=assets /web/node_modules /app/web/node_modules
 

@@ -26,22 +26,22 @@ from datasources.notice_bus import NoticeBus
 from datasources.outbox_relay import relay_outbox
 from datasources.redis_bus import RedisStreamNoticeBus
 from datasources.s3_blobs import S3BlobStore
+from datasources.sources import Sources
 from datasources.sql_audit import SqlAuditTrail
 from datasources.sql_documents import SqlDocumentSource
 from datasources.sql_fcr import SqlFcrSource
 from datasources.sql_ndnh import SqlNdnhSource
 from datasources.sql_notices import SqlNoticeSource
 from datasources.sql_offsets import SqlOffsetSource
-from ide import build_ide_routes
-from policy.authentication import BearerAuthentication
 from policy.enforcer import POLICY_PATH, PolicyDecider
 from policy.reloading import policy_reloading
 from policy.retention import purge_on_schedule
-from resolvers.context import Sources
-from resolvers.downloads import build_download_routes
-from resolvers.endpoint import BodySizeLimit, HubGraphQL
 from schema import build_schema
 from settings import Settings, load_settings
+from transport.bearer import BearerAuthentication
+from transport.downloads import build_download_routes
+from transport.graphiql import build_ide_routes
+from transport.graphql_http import BodySizeLimit, HubGraphQL
 
 # pooled connections to the states' case systems, shared by every request
 STATE_SYSTEM_LIMITS = httpx.Limits(max_connections=100, max_keepalive_connections=20)

@@ -55,7 +55,7 @@ def serve(host: str | None, port: int | None) -> None:
     """Serve GraphQL and GraphiQL at /graphql."""
     import uvicorn
 
-    from resolvers.http_protocol import HubH11Protocol
+    from transport.http_protocol import HubH11Protocol
 
     settings = _settings()
     pid_file = settings.data_dir / "hub.pid"
@@ -95,7 +95,7 @@ def migrate() -> None:
 
 async def _seed(participants: int, seed: int, if_empty: bool) -> None:
     from app import build_blob_store
-    from datasources.seed import seed_all
+    from demo_data import seed_all
 
     settings = _settings()
     engines = build_engines(settings.database_urls)
@@ -273,6 +273,6 @@ def audit_checkpoint() -> None:
 
 
 main.add_command(policy_group)
-from datasources.state_sim.command import state_sim  # noqa: E402
+from state_sim.command import state_sim  # noqa: E402
 
 main.add_command(state_sim)

@@ -14,7 +14,7 @@ from pathlib import Path
 
 from datasources.engines import build_engines, dispose_engines
 from datasources.migrations import upgrade
-from datasources.seed import seed_all
+from demo_data import seed_all
 from settings import SQL_SOURCES, Settings, load_settings
 
 

@@ -14,8 +14,8 @@ from starlette.applications import Starlette
 from starlette.types import ASGIApp
 
 from app import create_app
-from datasources.state_sim import build_state_sim_app
 from settings import Settings
+from state_sim import build_state_sim_app
 
 START_TIMEOUT_SECONDS = 20
 

@@ -10,20 +10,10 @@ participant one's own, on which the policy decides).
 
 from __future__ import annotations
 
-import asyncio
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from datasources.audit import AuditTrail
-from datasources.blobs import BlobStore
-from datasources.directory import DirectorySource
-from datasources.documents import DocumentSource
-from datasources.fcr import FcrSource
-from datasources.ndnh import NdnhSource
-from datasources.notice_bus import NoticeBus
-from datasources.notices import NoticeSource
-from datasources.offsets import OffsetSource
-from datasources.state_systems import StateSystemSource
+from datasources.sources import Sources
 from policy.audit import AuditLog
 from policy.enforcer import PolicyDecider
 from policy.tokens import Viewer
@@ -33,23 +23,6 @@ from settings import Settings
 if TYPE_CHECKING:
     from starlette.requests import Request
     from starlette.websockets import WebSocket
-
-
-@dataclass(frozen=True)
-class Sources:
-    """One adapter per system behind the hub."""
-
-    fcr: FcrSource
-    ndnh: NdnhSource
-    offsets: OffsetSource
-    directory: DirectorySource
-    audit: AuditTrail
-    documents: DocumentSource
-    blobs: BlobStore
-    state_systems: StateSystemSource
-    notices: NoticeSource
-    bus: NoticeBus
-    outbox_wake: asyncio.Event
 
 
 @dataclass

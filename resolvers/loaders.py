@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Hashable, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import Any, TypeVar
 
 from aiodataloader import DataLoader
 
@@ -22,10 +22,8 @@ from datasources.ndnh import (
     QuarterlyWageRecord,
 )
 from datasources.offsets import OffsetCertificationRecord, TaxRefundOffsetRecord
+from datasources.sources import Sources
 from datasources.state_systems import CaseRef, CaseViewRecord, Unavailable
-
-if TYPE_CHECKING:
-    from resolvers.context import Sources
 
 K = TypeVar("K", bound=Hashable)
 V = TypeVar("V")

@@ -15,7 +15,7 @@ import pytest
 from app import build_blob_store, create_app
 from datasources.engines import build_engines, dispose_engines
 from datasources.migrations import upgrade
-from datasources.seed import seed_all
+from demo_data import seed_all
 from policy.tokens import issue_token
 from settings import SQL_SOURCES, Settings, load_settings
 from tests.services.postgres import create_database, drop_database, postgres_server_url

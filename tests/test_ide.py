@@ -15,10 +15,10 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse
 from starlette.routing import Route
 
-import ide
 from app import create_app
 from policy.tokens import ROLES, verify_token
 from settings import Settings, load_settings
+from transport import graphiql as ide
 
 ASSET_SRC_RE = re.compile(r'(?:src|href)="([^"]+)"')
 

@@ -15,9 +15,9 @@ import httpx
 import pytest
 
 from datasources.http_state_systems import HttpStateSystemSource
-from datasources.state_sim.data import build_case_view
 from datasources.state_system_wire import encode_answer
 from datasources.state_systems import CaseRef, CaseViewRecord, Unavailable
+from state_sim.data import build_case_view
 
 BASE = "http://states.test"
 NOW = datetime(2026, 5, 1, 12, tzinfo=UTC)

@@ -19,10 +19,10 @@ from sqlalchemy.orm import DeclarativeBase
 from datasources.models.fcr import FcrBase
 from datasources.models.ndnh import NdnhBase
 from datasources.models.offsets import OffsetCertificationRow, OffsetsBase
-from datasources.seed import SeedSummary, seed_all
-from datasources.seed.employers import EmployerDirectory
-from datasources.seed.families import participant_batches
-from datasources.seed.places import STATE_FIPS, TRIBAL_CODES
+from demo_data import SeedSummary, seed_all
+from demo_data.employers import EmployerDirectory
+from demo_data.families import participant_batches
+from demo_data.places import STATE_FIPS, TRIBAL_CODES
 
 PARTICIPANTS = 300
 SSN = re.compile(r"^9\d\d-(?!00)\d\d-(?!0000)\d{4}$")

@@ -20,9 +20,9 @@ from datasources.fcr import CaseFilter
 from datasources.http_state_systems import HttpStateSystemSource
 from datasources.pages import PageRequest
 from datasources.sql_fcr import SqlFcrSource
-from datasources.state_sim import build_state_sim_app
-from datasources.state_sim.data import build_case_view
 from datasources.state_systems import PAYMENT_SOURCES, CaseRef, CaseViewRecord, Unavailable
+from state_sim import build_state_sim_app
+from state_sim.data import build_case_view
 from tests.conftest import Hub
 from tests.services.servers import free_port, serve_app
 

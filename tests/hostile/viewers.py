@@ -1,6 +1,6 @@
 """Who the harness sends requests as, and which full SSNs each of them may see.
 
-The seed is deterministic (datasources/seed/), so the SSNs a state or tribal worker
+The seed is deterministic (demo_data/), so the SSNs a state or tribal worker
 may see in full (its own participants', access.md) are read from the seeded data;
 ocss_staff may see every one, and every other role none.
 """

@@ -12,7 +12,7 @@ import httpx
 import pytest
 from starlette.types import ASGIApp, Receive, Scope, Send
 
-from datasources.state_sim import build_state_sim_app
+from state_sim import build_state_sim_app
 from tests.conftest import Hub, serving
 from tests.services.servers import free_port, serve_app
 

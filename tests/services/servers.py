@@ -13,8 +13,8 @@ from contextlib import ExitStack, contextmanager
 import uvicorn
 from starlette.types import ASGIApp
 
-from datasources.state_sim import build_state_sim_app
-from resolvers.http_protocol import HubH11Protocol
+from state_sim import build_state_sim_app
+from transport.http_protocol import HubH11Protocol
 
 
 def free_port() -> int:

@@ -5,11 +5,11 @@ from __future__ import annotations
 import httpx
 import pytest
 
-from resolvers.endpoint import HubGraphQL
 from tests.conftest import Hub
 from tests.log_capture import ssn_findings
 from tests.transport.conftest import LogWindow
 from tests.transport.contract import codes
+from transport.graphql_http import HubGraphQL
 
 SSN = "912-34-5678"
 

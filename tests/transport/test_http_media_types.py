@@ -5,9 +5,9 @@ from __future__ import annotations
 import httpx
 import pytest
 
-from resolvers.media_types import APPLICATION_JSON, GRAPHQL_RESPONSE_JSON, response_media_type
 from tests.conftest import Hub
 from tests.transport.contract import codes
+from transport.media_types import APPLICATION_JSON, GRAPHQL_RESPONSE_JSON, response_media_type
 
 REQUEST_ERRORS = {
     "parse failure": ({"query": "{ viewer { role "}, "GRAPHQL_PARSE_FAILED"),

@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from resolvers.request_json import MAX_JSON_DEPTH, MalformedJson, decode_request_json
+from transport.request_json import MAX_JSON_DEPTH, MalformedJson, decode_request_json
 
 JSON_VALUES = st.recursive(
     st.none()

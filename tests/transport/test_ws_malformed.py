@@ -14,12 +14,12 @@ from typing import Any
 import pytest
 from websockets.exceptions import ConnectionClosed
 
-from resolvers.websocket import HubTransportWsHandler
 from tests.conftest import Hub
 from tests.log_capture import ssn_findings
 from tests.services.graphql_ws import Subscriber, subscriber
 from tests.transport.conftest import LogWindow
 from tests.transport.contract import codes
+from transport.graphql_ws import HubTransportWsHandler
 
 DEEP = 5000
 SSN = "912-34-5678"

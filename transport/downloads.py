@@ -20,13 +20,14 @@ from starlette.routing import Route
 from datasources.audit import AuditAction, AuditOutcome
 from datasources.blobs import BlobNotFound, BlobStoreError
 from datasources.documents import DocumentRecord
+from datasources.sources import Sources
 from policy.audit import AuditLog
 from policy.download_links import PATH_TEMPLATE, DownloadRefused, verify_download
 from policy.enforcer import PolicyDecider
 from policy.relations import DocumentFacts, document_relation
 from policy.tokens import TokenRefused, Viewer, bearer_token, verify_token
 from policy.vocabulary import Action, Outcome, Resource
-from resolvers.context import PURPOSE_HEADER, Sources
+from resolvers.context import PURPOSE_HEADER
 from resolvers.errors import BadUserInput
 from resolvers.ids import decode_int_id, encode_global_id
 from settings import Settings

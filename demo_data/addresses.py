@@ -5,12 +5,12 @@ from __future__ import annotations
 import random
 from datetime import date
 
-from datasources.seed import names
-from datasources.seed.dates import TODAY, between, days_after, years_after
-from datasources.seed.ids import Ids
-from datasources.seed.people import Person
-from datasources.seed.places import city_zip, postal_state
-from datasources.seed.rows import Row
+from demo_data import names
+from demo_data.dates import TODAY, between, days_after, years_after
+from demo_data.ids import Ids
+from demo_data.people import Person
+from demo_data.places import city_zip, postal_state
+from demo_data.rows import Row
 
 SOURCES = ("STATE", "NDNH", "IRS", "DOD", "SSA", "EMPLOYER", "INSURER")
 # Chance that a source reports an address for an adult, besides the state's own.

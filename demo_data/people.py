@@ -7,12 +7,12 @@ from dataclasses import dataclass
 from datetime import date
 from itertools import accumulate
 
-from datasources.seed import names
-from datasources.seed.dates import TODAY, between, clamp, days_after, years_after
-from datasources.seed.ids import Ids
-from datasources.seed.places import POSTAL, postal_state
-from datasources.seed.rows import Row
-from datasources.seed.ssns import participant_ssn, stray_ssn
+from demo_data import names
+from demo_data.dates import TODAY, between, clamp, days_after, years_after
+from demo_data.ids import Ids
+from demo_data.places import POSTAL, postal_state
+from demo_data.rows import Row
+from demo_data.ssns import participant_ssn, stray_ssn
 
 ADULT_BORN = (date(1955, 1, 1), date(2004, 12, 31))
 CHILD_BORN = (date(2008, 1, 1), date(2025, 12, 31))

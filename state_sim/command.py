@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from datasources.state_sim.modes import MODES, parse_mode
+from state_sim.modes import MODES, parse_mode
 
 
 def _modes(ctx: click.Context, param: click.Parameter, values: tuple[str, ...]) -> dict[str, str]:
@@ -41,7 +41,7 @@ def state_sim(host: str, port: int, delay: float, modes: dict[str, str]) -> None
     """Serve every jurisdiction's simulated case system (POST /control switches modes)."""
     import uvicorn
 
-    from datasources.state_sim.app import build_state_sim_app
+    from state_sim.app import build_state_sim_app
 
     app = build_state_sim_app(delay=delay, modes=modes)
     # access lines are off like the hub's own: they would name the jurisdictions asked

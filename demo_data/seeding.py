@@ -10,13 +10,13 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from tqdm import tqdm  # type: ignore[import-untyped,unused-ignore]
 
 from datasources.blobs import BlobStore
-from datasources.seed.documents import seed_documents
-from datasources.seed.employers import EmployerDirectory, employer_batches, employer_count
-from datasources.seed.families import participant_batches
-from datasources.seed.rows import Batch
-from datasources.seed.scenarios import MIN_PARTICIPANTS
-from datasources.seed.summary import SeedSummary
-from datasources.seed.writer import clear, reset_sequences, write
+from demo_data.documents import seed_documents
+from demo_data.employers import EmployerDirectory, employer_batches, employer_count
+from demo_data.families import participant_batches
+from demo_data.rows import Batch
+from demo_data.scenarios import MIN_PARTICIPANTS
+from demo_data.summary import SeedSummary
+from demo_data.writer import clear, reset_sequences, write
 
 DEFAULT_SEED = 20261123
 PARTICIPANTS_PER_BATCH = 5_000

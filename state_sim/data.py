@@ -14,8 +14,6 @@ from datetime import date, datetime, timedelta
 from decimal import Decimal
 
 from datasources.addresses import AddressRecord, ContactRecord
-from datasources.seed.names import first_name, last_name, street_line
-from datasources.seed.places import POSTAL, city_zip
 from datasources.state_systems import (
     ActivityRecord,
     CaseRef,
@@ -23,6 +21,8 @@ from datasources.state_systems import (
     FinancialsRecord,
     PaymentRecord,
 )
+from demo_data.names import first_name, last_name, street_line
+from demo_data.places import POSTAL, city_zip
 
 CENTS = Decimal("0.01")
 HISTORY_MONTHS = 24

@@ -6,13 +6,13 @@ import random
 from dataclasses import dataclass
 from datetime import date
 
-from datasources.seed import names, people
-from datasources.seed.dates import TODAY, between, clamp, days_after, years_after
-from datasources.seed.ids import Ids
-from datasources.seed.people import CHILD_BORN, Person
-from datasources.seed.places import distinct_jurisdictions, is_tribal
-from datasources.seed.rows import Row
-from datasources.seed.scenarios import FamilyPlan, Trait
+from demo_data import names, people
+from demo_data.dates import TODAY, between, clamp, days_after, years_after
+from demo_data.ids import Ids
+from demo_data.people import CHILD_BORN, Person
+from demo_data.places import distinct_jurisdictions, is_tribal
+from demo_data.rows import Row
+from demo_data.scenarios import FamilyPlan, Trait
 
 NCP = "NONCUSTODIAL_PARENT"
 PUTATIVE_FATHER = "PUTATIVE_FATHER"

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datasources.seed.seeding import DEFAULT_SEED, seed_all
-from datasources.seed.summary import SeedSummary
+from demo_data.seeding import DEFAULT_SEED, seed_all
+from demo_data.summary import SeedSummary
 
 __all__ = ["DEFAULT_SEED", "SeedSummary", "seed_all"]

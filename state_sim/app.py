@@ -24,9 +24,9 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
-from datasources.state_sim.data import build_case_view, is_jurisdiction, is_known_case
-from datasources.state_sim.modes import SimModes
 from datasources.state_system_wire import encode_answer
+from state_sim.data import build_case_view, is_jurisdiction, is_known_case
+from state_sim.modes import SimModes
 
 MAX_CASE_IDS = 1000
 _GARBAGE = (

@@ -32,7 +32,7 @@ from settings import Settings, TokenSettings
 # An installed (non-editable) hub finds the assets through HUB_GRAPHIQL_ASSETS_DIR.
 ASSETS_DIR: Path = Path(
     os.environ.get("HUB_GRAPHIQL_ASSETS_DIR")
-    or Path(__file__).resolve().parent / "web" / "node_modules"
+    or Path(__file__).resolve().parent.parent / "web" / "node_modules"
 )
 ASSETS_PREFIX = "/graphiql-assets"
 ASSETS_CACHE_CONTROL = "public, max-age=31536000, immutable"

@@ -8,7 +8,7 @@ from datetime import date
 from decimal import Decimal
 from enum import Enum
 
-from datasources.seed.dates import (
+from demo_data.dates import (
     TODAY,
     between,
     days_after,
@@ -17,10 +17,10 @@ from datasources.seed.dates import (
     recent_quarters,
     years_after,
 )
-from datasources.seed.employers import EmployerDirectory
-from datasources.seed.ids import Ids
-from datasources.seed.people import Person
-from datasources.seed.rows import Row
+from demo_data.employers import EmployerDirectory
+from demo_data.ids import Ids
+from demo_data.people import Person
+from demo_data.rows import Row
 
 QUARTERS = recent_quarters(8)
 _HIRE_WINDOW = (days_after(TODAY, -730), days_after(TODAY, -2))  # NDNH keeps 24 months

@@ -5,16 +5,16 @@ from __future__ import annotations
 import random
 from collections.abc import Iterator
 
-from datasources.seed.addresses import SOURCES, participant_address_rows, sources_for
-from datasources.seed.cases import Family, build_family, random_plan, role_rows
-from datasources.seed.employers import EmployerDirectory
-from datasources.seed.employment import Employment, jobs_for, new_hire_rows, wage_rows
-from datasources.seed.ids import Ids
-from datasources.seed.offsets import certification_rows
-from datasources.seed.people import MISIDENTIFIED_SHARE, Person, misidentified_rows, participant_row
-from datasources.seed.places import is_tribal
-from datasources.seed.rows import Batch
-from datasources.seed.scenarios import SCENARIO_PARTICIPANTS, SCENARIOS, FamilyPlan, Trait
+from demo_data.addresses import SOURCES, participant_address_rows, sources_for
+from demo_data.cases import Family, build_family, random_plan, role_rows
+from demo_data.employers import EmployerDirectory
+from demo_data.employment import Employment, jobs_for, new_hire_rows, wage_rows
+from demo_data.ids import Ids
+from demo_data.offsets import certification_rows
+from demo_data.people import MISIDENTIFIED_SHARE, Person, misidentified_rows, participant_row
+from demo_data.places import is_tribal
+from demo_data.rows import Batch
+from demo_data.scenarios import SCENARIO_PARTICIPANTS, SCENARIOS, FamilyPlan, Trait
 
 
 def family_plans(rng: random.Random, participants: int) -> Iterator[FamilyPlan]:

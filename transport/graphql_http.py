@@ -1,10 +1,10 @@
 """The GraphQL HTTP endpoint: context per request, our IDE page, errors as GraphQL errors.
 
 Every refusal a client can cause is a 4xx with a contract code: a body that is not a
-JSON object within the limits of `resolvers.request_json`, a mutation over GET (405,
+JSON object within the limits of `transport.request_json`, a mutation over GET (405,
 `Allow: POST`), a subscription over HTTP (they are served over WebSocket), a request
 without a query. Answers follow the GraphQL over HTTP spec's media types
-(`resolvers.media_types`): under `application/graphql-response+json` a request error
+(`transport.media_types`): under `application/graphql-response+json` a request error
 is a 400 without `data`; under `application/json` every GraphQL answer is a 200.
 """
 
@@ -27,15 +27,16 @@ from strawberry.schema.exceptions import CannotGetOperationTypeError, InvalidOpe
 from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL
 from strawberry.types.graphql import OperationType
 
-from ide import render_ide_html
-from policy.authentication import VIEWER_KEY
+from datasources.sources import Sources
 from policy.enforcer import PolicyDecider
-from resolvers.context import Context, Sources, build_context
-from resolvers.media_types import GRAPHQL_RESPONSE_JSON, response_media_type
-from resolvers.request_json import MalformedJson, decode_request_json
-from resolvers.websocket import ANONYMOUS, HubTransportWsHandler
+from resolvers.context import Context, build_context
 from schema.errors import INTERNAL_MESSAGE
 from settings import Settings
+from transport.bearer import VIEWER_KEY
+from transport.graphiql import render_ide_html
+from transport.graphql_ws import ANONYMOUS, HubTransportWsHandler
+from transport.media_types import GRAPHQL_RESPONSE_JSON, response_media_type
+from transport.request_json import MalformedJson, decode_request_json
 
 if TYPE_CHECKING:
     from strawberry.types import ExecutionResult

@@ -2,6 +2,6 @@
 
 from __future__ import annotations
 
-from datasources.state_sim.app import build_state_sim_app
+from state_sim.app import build_state_sim_app
 
 __all__ = ["build_state_sim_app"]

@@ -7,11 +7,11 @@ from collections.abc import Iterator
 from datetime import date
 from decimal import Decimal
 
-from datasources.seed.cases import NCP, Family
-from datasources.seed.dates import TODAY, between, days_after
-from datasources.seed.ids import Ids
-from datasources.seed.rows import Row
-from datasources.seed.scenarios import PASSPORT_THRESHOLD, CertSpec
+from demo_data.cases import NCP, Family
+from demo_data.dates import TODAY, between, days_after
+from demo_data.ids import Ids
+from demo_data.rows import Row
+from demo_data.scenarios import PASSPORT_THRESHOLD, CertSpec
 
 CERTIFIED_SHARE = 0.35  # of the states holding an NCP's cases, each certifies with this chance
 REFUND_THRESHOLDS = {"TANF": Decimal("150.00"), "NON_TANF": Decimal("500.00")}

@@ -23,9 +23,9 @@ from datasources.blobs import BlobStore
 from datasources.documents import FORM_TYPES, WITH_CONTENT
 from datasources.models.documents import DocumentsBase
 from datasources.models.fcr import CaseRow
-from datasources.seed.dates import TODAY
-from datasources.seed.places import STATE_FIPS, TRIBAL_CODES
-from datasources.seed.rows import Row
+from demo_data.dates import TODAY
+from demo_data.places import STATE_FIPS, TRIBAL_CODES
+from demo_data.rows import Row
 
 DOCUMENTS: Table = DocumentsBase.metadata.tables["documents"]
 RANDOM_DOCUMENTS = 30

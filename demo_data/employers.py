@@ -7,11 +7,11 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from datasources.seed import names
-from datasources.seed.addresses import postal_fields
-from datasources.seed.ids import Ids
-from datasources.seed.places import postal_state
-from datasources.seed.rows import Batch, Row
+from demo_data import names
+from demo_data.addresses import postal_fields
+from demo_data.ids import Ids
+from demo_data.places import postal_state
+from demo_data.rows import Batch, Row
 
 KINDS = ("PAYROLL", "IWO", "SERVICE_OF_PROCESS", "VERIFICATION_OF_EMPLOYMENT", "MEDICAL_SUPPORT")
 FIRST_FEIN = "90-0000001"

@@ -11,7 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 from datasources.models.fcr import FcrBase
 from datasources.models.ndnh import NdnhBase
 from datasources.models.offsets import OffsetsBase
-from datasources.seed.rows import Batch, Row
+from demo_data.rows import Batch, Row
 
 ROWS_PER_STATEMENT = 10_000
 

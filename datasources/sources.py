@@ -1,0 +1,34 @@
+"""The systems behind the hub, one adapter each, as the composition root builds them."""
+
+from __future__ import annotations
+
+import asyncio
+from dataclasses import dataclass
+
+from datasources.audit import AuditTrail
+from datasources.blobs import BlobStore
+from datasources.directory import DirectorySource
+from datasources.documents import DocumentSource
+from datasources.fcr import FcrSource
+from datasources.ndnh import NdnhSource
+from datasources.notice_bus import NoticeBus
+from datasources.notices import NoticeSource
+from datasources.offsets import OffsetSource
+from datasources.state_systems import StateSystemSource
+
+
+@dataclass(frozen=True)
+class Sources:
+    """One adapter per system behind the hub."""
+
+    fcr: FcrSource
+    ndnh: NdnhSource
+    offsets: OffsetSource
+    directory: DirectorySource
+    audit: AuditTrail
+    documents: DocumentSource
+    blobs: BlobStore
+    state_systems: StateSystemSource
+    notices: NoticeSource
+    bus: NoticeBus
+    outbox_wake: asyncio.Event
