@@ -34,6 +34,7 @@ from datasources.sql_ndnh import SqlNdnhSource
 from datasources.sql_notices import SqlNoticeSource
 from datasources.sql_offsets import SqlOffsetSource
 from policy.enforcer import POLICY_PATH, PolicyDecider
+from policy.gate import Gate
 from policy.reloading import policy_reloading
 from policy.retention import purge_on_schedule
 from schema import build_schema
@@ -110,13 +111,14 @@ def create_app(settings: Settings | None = None) -> Starlette:
     state_client = httpx.AsyncClient(limits=STATE_SYSTEM_LIMITS)
     sources = build_sources(settings, engines, state_client)
     decider = PolicyDecider(policy_path=settings.policy_file or POLICY_PATH)
+    gate = Gate(decider)
     graphql = HubGraphQL(
         build_schema(
             max_depth=settings.max_query_depth, hide_suggestions=not settings.is_development
         ),
         sources=sources,
         settings=settings,
-        decider=decider,
+        gate=gate,
     )
 
     @asynccontextmanager
@@ -146,7 +148,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
             WebSocketRoute("/graphql", graphql),
             Route("/healthz", healthz),
             *build_ide_routes(settings),
-            *build_download_routes(sources=sources, settings=settings, decider=decider),
+            *build_download_routes(sources=sources, settings=settings, gate=gate),
         ],
         middleware=[
             Middleware(BodySizeLimit, max_bytes=settings.max_body_bytes),
@@ -156,4 +158,5 @@ def create_app(settings: Settings | None = None) -> Starlette:
     )
     app.state.engines = engines
     app.state.decider = decider
+    app.state.gate = gate
     return app

@@ -22,7 +22,7 @@ from bench.queries import CASE_LIST
 from bench.report import Results
 from bench.timing import Budget, Latencies, measure_sync, run_sequential
 from datasources.engines import build_engines, dispose_engines
-from policy.enforcer import PolicyDecider
+from policy.gate import load_gate
 from policy.tokens import verify_token
 from resolvers.context import Context, build_context
 from schema.scalars import SCALAR_MAP
@@ -153,12 +153,12 @@ async def measure_parsing(settings: Settings, results: Results) -> None:
     """Run the case-list document through three schemas in-process, timing both phases."""
     engines = build_engines(settings.database_urls)
     state_client = httpx.AsyncClient()
-    sources, decider = build_sources(settings, engines, state_client), PolicyDecider()
+    sources, gate = build_sources(settings, engines, state_client), load_gate()
     header = OCSS_STAFF.header(settings.token)["Authorization"].removeprefix("Bearer ")
     viewer = verify_token(header, settings.token)
 
     def context() -> Context:
-        return build_context(None, viewer, sources=sources, settings=settings, decider=decider)
+        return build_context(None, viewer, sources=sources, settings=settings, gate=gate)
 
     try:
         plain = plain_schema()

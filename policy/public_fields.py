@@ -1,6 +1,6 @@
 """Fields declared to carry no person's data, each with the reason.
 
-`policy.fields.PERSON_DATA` lists the fields that carry a person's data and the rule
+`policy.registry.PERSON_DATA` lists the fields that carry a person's data and the rule
 that must decide each. Every other field of the served schema is declared here, so that
 a new field is classified by whoever adds it: tests/schema/test_guard.py fails, naming
 the field, for a field in neither table. "Public" here means "no person's data": an

@@ -1,15 +1,16 @@
-"""What a refusal says, and the refusal that leaves no existence oracle.
+"""The contract's refusal: the error the gate raises, its code and its safe message.
 
 A record the viewer may not see and a key that names no record must get the same
 answer: otherwise "FORBIDDEN" for one and "null" for the other tells the viewer which
-keys exist (another employer's FEIN, another state's certification id).
+keys exist (another employer's FEIN, another state's certification id). The gate
+(`policy.gate`) decides which; this module only says what a refusal looks like.
 """
 
 from __future__ import annotations
 
-from policy.enforcer import PolicyDecider
-from policy.tokens import Viewer
-from policy.vocabulary import Action, Outcome, Relation, Resource
+from typing import Any
+
+from graphql import GraphQLError
 
 MESSAGES = {
     "FORBIDDEN": "not allowed for this viewer",
@@ -24,12 +25,22 @@ def message_of(code: str) -> str:
     return MESSAGES.get(code, MESSAGES["FORBIDDEN"])
 
 
-def unrelated_refusal(decider: PolicyDecider, viewer: Viewer, resource: Resource) -> str | None:
-    """The code a record of `resource` unrelated to the viewer gets; None when it is readable.
+class HubError(GraphQLError):
+    """An error whose message is safe to show; never put a PII or FTI value in it.
 
-    Answer a key that names no record with this code too, and the two are alike.
+    It lives here, below the resolvers, because the gate raises one (`Refused`) and
+    `schema.errors` tells the hub's own errors from bugs by this class.
     """
-    decision = decider.decide(viewer.role, viewer.fti, Relation.OTHER, resource, Action.READ)
-    if decision.outcome in (Outcome.ALLOW, Outcome.MASK):
-        return None
-    return decision.code or "FORBIDDEN"
+
+    code = "INTERNAL_SERVER_ERROR"
+
+    def __init__(self, message: str, **extensions: Any) -> None:
+        super().__init__(message, extensions={"code": self.code, **extensions})
+
+
+class Refused(HubError):
+    """Policy refused a value; the code is the policy line's (FORBIDDEN, FTI_RESTRICTED...)."""
+
+    def __init__(self, code: str, message: str | None = None) -> None:
+        self.code = code
+        super().__init__(message or message_of(code))

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 
 from datasources.sources import Sources
 from policy.audit import AuditLog
-from policy.enforcer import PolicyDecider
+from policy.gate import Gate
 from policy.tokens import Viewer
 from resolvers.loaders import Loaders, build_loaders
 from settings import Settings
@@ -32,7 +32,7 @@ class Context:
     loaders: Loaders
     sources: Sources
     settings: Settings
-    decider: PolicyDecider
+    gate: Gate
     audit: AuditLog
 
 
@@ -45,7 +45,7 @@ def build_context(
     *,
     sources: Sources,
     settings: Settings,
-    decider: PolicyDecider,
+    gate: Gate,
 ) -> Context:
     """A context with fresh per-request loaders and audit log."""
     purpose = request.headers.get(PURPOSE_HEADER) if request is not None else None
@@ -55,7 +55,7 @@ def build_context(
         loaders=build_loaders(sources),
         sources=sources,
         settings=settings,
-        decider=decider,
+        gate=gate,
         audit=AuditLog(viewer=viewer, purpose=purpose[:64] if purpose else None),
     )
 
@@ -67,7 +67,7 @@ def build_operation_context(connection: Context) -> Context:
         connection.viewer,
         sources=connection.sources,
         settings=connection.settings,
-        decider=connection.decider,
+        gate=connection.gate,
     )
 
 

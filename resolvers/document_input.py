@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from strawberry import Info
 
 from datasources.documents import FORM_TYPES, DocumentDraft
-from policy.vocabulary import Action, Outcome, Relation, Resource
+from policy.vocabulary import Outcome
 from resolvers.context import Context
 from resolvers.errors import BadUserInput
 from resolvers.ids import decode_int_id
@@ -25,6 +25,8 @@ MAX_CONTENT_BYTES = 10 * 1024 * 1024
 _MAX_BASE64_CHARS = 4 * -(-MAX_CONTENT_BYTES // 3)
 MAX_TITLE_CHARS = 200
 Problems = list[InputProblem]
+# sendDocument and requestDocument have the one rule (policy.registry.WRITE_RULES)
+WRITE = "Mutation.sendDocument"
 
 
 @dataclass(frozen=True)
@@ -105,9 +107,7 @@ def _sender(info: Info[Context, None]) -> tuple[str, InputProblem | None]:
     """The viewer's jurisdiction, when the policy lets the viewer send at all."""
     context = info.context
     viewer = context.viewer
-    decision = context.decider.decide(
-        viewer.role, viewer.fti, Relation.ANY, Resource.DOCUMENT, Action.WRITE
-    )
+    decision = context.gate.write(viewer, WRITE)
     if decision.outcome is not Outcome.ALLOW:
         code = decision.code or "FORBIDDEN"
         return "", InputProblem((), "not allowed for this viewer", code)
@@ -154,9 +154,7 @@ async def _check_case(
 def _check_fti(info: Info[Context, None]) -> Problems:
     """Only a viewer who could read FTI content as a party may send it."""
     viewer = info.context.viewer
-    decision = info.context.decider.decide(
-        viewer.role, viewer.fti, Relation.PARTY, Resource.DOCUMENT_DOWNLOAD_URL, Action.READ
-    )
+    decision = info.context.gate.may_send_fti(viewer)
     if decision.outcome is Outcome.ALLOW:
         return []
     message = "Federal Tax Information needs FTI clearance"

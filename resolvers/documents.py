@@ -16,11 +16,11 @@ from strawberry import Info
 from datasources.documents import DocumentDraft, DocumentRecord
 from datasources.pages import Page
 from policy.download_links import sign_download
-from policy.scopes import Scope, list_scope
-from policy.vocabulary import Relation, Resource
+from policy.gate import Scope
+from policy.vocabulary import Resource
 from resolvers.context import Context
 from resolvers.document_input import DocumentInput, Problems, check_request, check_send
-from resolvers.errors import NotFound, Refused
+from resolvers.errors import NotFound
 from resolvers.ids import decode_int_id, encode_global_id
 from resolvers.paging import empty_page, fetch_page, page_request
 from resolvers.writes import audit_write, target_id
@@ -42,12 +42,10 @@ async def resolve_document(info: Info[Context, None], id: str) -> DocumentRecord
     return found
 
 
-def _scope(info: Info[Context, None]) -> tuple[Scope, str | None]:
-    """All documents, those of the viewer's jurisdiction, or none: as the policy says."""
+def _scope(info: Info[Context, None], coordinate: str) -> tuple[Scope, str | None]:
+    """All documents, those of the viewer's jurisdiction, or none: as the gate says."""
     viewer = info.context.viewer
-    scope, code = list_scope(info.context.decider, viewer, Resource.DOCUMENT, Relation.PARTY)
-    if scope is Scope.REFUSED:
-        raise Refused(code or "FORBIDDEN", "not allowed for this viewer")
+    scope = info.context.gate.list_scope(viewer, coordinate).scope
     if scope is Scope.RELATED and viewer.jurisdiction is None:
         return Scope.NONE, None
     return scope, viewer.jurisdiction if scope is Scope.RELATED else None
@@ -62,7 +60,7 @@ async def resolve_documents(
     after: str | None,
 ) -> Page[DocumentRecord]:
     page = page_request(first, after, LIST_NAME)
-    scope, jurisdiction = _scope(info)
+    scope, jurisdiction = _scope(info, "Query.documents")
     case_key = decode_int_id(case_id, "Case") if case_id is not None else None
     if scope is Scope.NONE:
         return empty_page()
@@ -74,7 +72,7 @@ async def resolve_documents(
 
 async def resolve_case_documents(info: Info[Context, None], case_id: int) -> list[DocumentRecord]:
     """The case's documents the viewer may see (the guard checks each one again)."""
-    scope, jurisdiction = _scope(info)
+    scope, jurisdiction = _scope(info, "Case.documents")
     if scope is Scope.NONE:
         return []
     records = await info.context.loaders.documents_by_case_id.load(case_id)

@@ -9,11 +9,10 @@ from strawberry import Info
 from datasources.addresses import ContactRecord
 from datasources.ndnh import EmployerAddressRecord, EmployerFilter, EmployerRecord
 from datasources.pages import Page
-from policy.refusals import message_of, unrelated_refusal
-from policy.scopes import Scope, list_scope
-from policy.vocabulary import Relation, Resource
+from policy.gate import Scope, Trail
+from policy.vocabulary import Resource
 from resolvers.context import Context
-from resolvers.errors import BadUserInput, NotFound, Refused
+from resolvers.errors import BadUserInput, NotFound
 from resolvers.paging import empty_page, fetch_page, page_request
 
 LIST_NAME = "Employer"
@@ -34,22 +33,11 @@ async def resolve_employer(info: Info[Context, None], fein: str) -> EmployerReco
     """
     fein = _check_fein(fein)
     context, viewer = info.context, info.context.viewer
-    code = unrelated_refusal(context.decider, viewer, Resource.EMPLOYER)
-    if code is not None and fein != viewer.fein:
-        _audit_refusal(info)
-        raise Refused(code, message_of(code))
+    if fein != viewer.fein:
+        operation = info.operation.name.value if info.operation and info.operation.name else None
+        trail = Trail(context.audit, operation, Resource.EMPLOYER)
+        context.gate.refuse_unrelated(viewer, "Query.employer", trail)
     return await context.loaders.employer_by_fein.load(fein)
-
-
-def _audit_refusal(info: Info[Context, None]) -> None:
-    operation = info.operation.name.value if info.operation and info.operation.name else None
-    info.context.audit.record(
-        operation=operation,
-        action="deny",
-        resource=Resource.EMPLOYER,
-        record_id=None,
-        outcome="denied",
-    )
 
 
 def _postal_code(info: Info[Context, None], state: str | None) -> str | None:
@@ -73,9 +61,7 @@ async def resolve_employers(
 ) -> Page[EmployerRecord]:
     page = page_request(first, after, LIST_NAME)
     viewer = info.context.viewer
-    scope, code = list_scope(info.context.decider, viewer, Resource.EMPLOYER, Relation.OWN_FEIN)
-    if scope is Scope.REFUSED:
-        raise Refused(code or "FORBIDDEN", "not allowed for this viewer")
+    scope = info.context.gate.list_scope(viewer, "Query.employers").scope
     if scope is Scope.NONE or (scope is Scope.RELATED and viewer.fein is None):
         return empty_page()
     where = EmployerFilter(

@@ -1,10 +1,12 @@
-"""Errors the hub raises on purpose; each carries a code of the access contract."""
+"""Errors the hub raises on purpose; each carries a code of the access contract.
+
+`HubError` and the policy's `Refused` live in `policy.refusals` (the gate raises them);
+the base is named here too, for the modules that tell the hub's errors from bugs.
+"""
 
 from __future__ import annotations
 
-from typing import Any
-
-from graphql import GraphQLError
+from policy.refusals import HubError
 
 CODES = (
     "UNAUTHENTICATED",
@@ -23,15 +25,6 @@ CODES = (
 )
 
 
-class HubError(GraphQLError):
-    """An error whose message is safe to show; never put a PII or FTI value in it."""
-
-    code = "INTERNAL_SERVER_ERROR"
-
-    def __init__(self, message: str, **extensions: Any) -> None:
-        super().__init__(message, extensions={"code": self.code, **extensions})
-
-
 class BadUserInput(HubError):
     code = "BAD_USER_INPUT"
 
@@ -48,9 +41,4 @@ class SourceUnavailable(HubError):
     code = "SOURCE_UNAVAILABLE"
 
 
-class Refused(HubError):
-    """Policy refused a value; the code is the policy line's (FORBIDDEN, FTI_RESTRICTED...)."""
-
-    def __init__(self, code: str, message: str) -> None:
-        self.code = code
-        super().__init__(message)
+__all__ = ["CODES", "BadUserInput", "Forbidden", "HubError", "NotFound", "SourceUnavailable"]

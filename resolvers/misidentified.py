@@ -9,8 +9,8 @@ from datetime import UTC, datetime
 from strawberry import Info
 
 from datasources.fcr import MisidentifiedSsnRecord, ParticipantRecord
-from policy.relations import ParticipantFacts, participant_relation
-from policy.vocabulary import Action, Outcome, Resource
+from policy.relations import ParticipantFacts
+from policy.vocabulary import Outcome
 from resolvers.context import Context
 from resolvers.errors import BadUserInput
 from resolvers.ids import decode_int_id, encode_global_id
@@ -18,6 +18,8 @@ from resolvers.writes import InputProblem, audit_write, target_id
 
 SSN_FORMAT = re.compile(r"^\d{3}-\d{2}-\d{4}$")
 RESOURCE = "MisidentifiedSsn"
+# both mutations have the one rule (policy.registry.WRITE_RULES)
+WRITE = "Mutation.addMisidentifiedSsn"
 
 
 @dataclass(frozen=True)
@@ -76,14 +78,7 @@ async def _own_participant(
         return None, [InputProblem(("input", "participantId"), "no such participant", "NOT_FOUND")]
     jurisdictions = await context.loaders.jurisdictions_by_participant_id.load(key)
     facts = ParticipantFacts(encode_global_id("Participant", key), jurisdictions, False)
-    viewer = context.viewer
-    decision = context.decider.decide(
-        viewer.role,
-        viewer.fti,
-        participant_relation(facts, viewer),
-        Resource.MISIDENTIFIED_SSN,
-        Action.WRITE,
-    )
+    decision = context.gate.write(context.viewer, WRITE, facts)
     if decision.outcome is not Outcome.ALLOW:
         problem = InputProblem(
             ("input", "participantId"),

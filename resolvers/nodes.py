@@ -5,10 +5,8 @@ from __future__ import annotations
 from strawberry import Info
 
 from datasources.keyset import int_key
-from policy.fields import ITEM_RULES
-from policy.refusals import message_of, unrelated_refusal
+from policy.registry import ITEM_RULES
 from resolvers.context import Context
-from resolvers.errors import Refused
 from resolvers.ids import decode_global_id
 from resolvers.notices import load_notice
 
@@ -29,11 +27,8 @@ async def resolve_node(info: Info[Context, None], id: str) -> tuple[str, object 
     would be (FORBIDDEN, NOT_FOUND...), so that a refusal does not tell which ids exist.
     """
     type_name, record = await _find(info, id)
-    rule = ITEM_RULES.get(type_name)
-    if record is None and rule is not None:
-        code = unrelated_refusal(info.context.decider, info.context.viewer, rule.resource)
-        if code is not None:
-            raise Refused(code, message_of(code))
+    if record is None and type_name in ITEM_RULES:
+        info.context.gate.refuse_unrelated(info.context.viewer, f"Query.node:{type_name}")
     return type_name, record
 
 

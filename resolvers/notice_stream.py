@@ -16,8 +16,9 @@ from datasources.notice_bus import Resync
 from datasources.notices import NoticeSource, TerminationNoticeRecord
 from resolvers.context import Context
 from resolvers.ids import decode_int_id
-from resolvers.notices import LIST_NAME, may_read
+from resolvers.notices import LIST_NAME, notice_facts
 
+SUBSCRIPTION = "Subscription.terminationNotices"
 REPLAY_PAGE = 500
 REMEMBERED = 50_000
 
@@ -52,6 +53,12 @@ async def _since(
         after_id = page[-1].id
 
 
+def _admitted(context: Context, record: TerminationNoticeRecord) -> bool:
+    """Whether the gate lets this result reach the subscriber (its item rule)."""
+    facts = notice_facts(record)
+    return context.gate.subscription_item(context.viewer, SUBSCRIPTION, facts)
+
+
 async def stream_notices(
     info: Info[Context, None], after: str | None
 ) -> AsyncIterator[TerminationNoticeRecord]:
@@ -64,16 +71,16 @@ async def stream_notices(
         if start is None:
             start = await source.newest_id()
         async for record in _since(source, start):
-            if delivered.add(record.id) and may_read(context, record):
+            if delivered.add(record.id) and _admitted(context, record):
                 yield record
         async for event in events:
             if isinstance(event, Resync):
                 async for record in _since(source, start):
-                    if delivered.add(record.id) and may_read(context, record):
+                    if delivered.add(record.id) and _admitted(context, record):
                         yield record
                 continue
             if not delivered.add(event):
                 continue
             found = (await source.get_many([event]))[0]
-            if found is not None and may_read(context, found):
+            if found is not None and _admitted(context, found):
                 yield found

@@ -13,8 +13,9 @@ from datasources.addresses import AddressRecord
 from datasources.ndnh import EmployerRecord
 from datasources.notices import NoticeDraft, NoticeFilter, TerminationNoticeRecord
 from datasources.pages import Page, PageRequest
-from policy.relations import NoticeFacts, ParticipantFacts, notice_relation
-from policy.vocabulary import Action, Outcome, Relation, Resource
+from policy.gate import Scope
+from policy.relations import NoticeFacts, ParticipantFacts
+from policy.vocabulary import Outcome, Relation
 from resolvers.context import Context
 from resolvers.ids import encode_global_id
 from resolvers.paging import empty_page, fetch_page, page_request
@@ -91,27 +92,14 @@ async def load_notice(info: Info[Context, None], notice_id: int) -> TerminationN
     return (await info.context.sources.notices.get_many([notice_id]))[0]
 
 
-def may_read(context: Context, record: TerminationNoticeRecord) -> bool:
-    """Whether the viewer may see this notice (as policy says for TerminationNotice)."""
-    viewer = context.viewer
-    relation = notice_relation(notice_facts(record), viewer)
-    decision = context.decider.decide(
-        viewer.role, viewer.fti, relation, Resource.TERMINATION_NOTICE, Action.READ
-    )
-    return decision.outcome is Outcome.ALLOW
-
-
 def _scope(context: Context) -> NoticeFilter | None:
     """The viewer's rows, pushed down to the query; None when no row is theirs."""
     viewer = context.viewer
-    relations = (Relation.OTHER, Relation.REPORTER, Relation.NOTIFIED)
-    allowed = context.decider.relations_allowed(
-        viewer.role, viewer.fti, Resource.TERMINATION_NOTICE, relations
-    )
-    if Relation.OTHER in allowed:
+    scope = context.gate.list_scope(viewer, "Query.terminationNotices")
+    if scope.scope is Scope.ALL:
         return NoticeFilter()
-    fein = viewer.fein if Relation.REPORTER in allowed else None
-    jurisdiction = viewer.jurisdiction if Relation.NOTIFIED in allowed else None
+    fein = viewer.fein if Relation.REPORTER in scope.relations else None
+    jurisdiction = viewer.jurisdiction if Relation.NOTIFIED in scope.relations else None
     if fein is None and jurisdiction is None:
         return None
     return NoticeFilter(employer_fein=fein, jurisdiction=jurisdiction)
@@ -199,9 +187,7 @@ async def _reporting_employer(
 ) -> tuple[EmployerRecord | None, list[InputProblem]]:
     """The employer reporting, by the token's FEIN, if policy lets this viewer report."""
     context, viewer = info.context, info.context.viewer
-    decision = context.decider.decide(
-        viewer.role, viewer.fti, Relation.ANY, Resource.TERMINATION_NOTICE, Action.WRITE
-    )
+    decision = context.gate.write(viewer, "Mutation.reportTermination")
     if decision.outcome is not Outcome.ALLOW:
         message = "only employers report terminations"
         return None, [InputProblem(("input",), message, decision.code or "FORBIDDEN")]

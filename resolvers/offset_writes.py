@@ -13,14 +13,16 @@ from datasources.offsets import (
     ConcurrentUpdate,
     OffsetCertificationRecord,
 )
-from policy.relations import CertificationFacts, submitting_relation
-from policy.vocabulary import Action, Outcome, Resource
+from policy.relations import CertificationFacts
+from policy.vocabulary import Outcome
 from resolvers.context import Context
 from resolvers.errors import BadUserInput
 from resolvers.ids import decode_int_id, encode_global_id
 from resolvers.writes import InputProblem, InputRefused, audit_write, target_id
 
 RESOURCE = "OffsetCertification"
+# updateOffsetCertification and releasePassport have the one rule (WRITE_RULES)
+WRITE = "Mutation.updateOffsetCertification"
 CASE_TYPES = ("TANF", "NON_TANF")
 RELEASABLE = {False: ("DENIED", "EMERGENCY_RELEASED"), True: ("DENIED",)}
 CertificationChangeFn = Callable[[OffsetCertificationRecord], CertificationChange]
@@ -38,13 +40,7 @@ def _check_writer(
     """Only a worker of the submitting state may change a certification."""
     context, viewer = info.context, info.context.viewer
     facts = CertificationFacts(encode_global_id(RESOURCE, current.id), current.submitting_state)
-    decision = context.decider.decide(
-        viewer.role,
-        viewer.fti,
-        submitting_relation(facts, viewer),
-        Resource.OFFSET_CERTIFICATION,
-        Action.WRITE,
-    )
+    decision = context.gate.write(viewer, WRITE, facts)
     if decision.outcome is not Outcome.ALLOW:
         message = "only a worker of the submitting state may change this certification"
         raise InputRefused([InputProblem(id_field, message, decision.code or "FORBIDDEN")])

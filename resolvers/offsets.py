@@ -10,10 +10,8 @@ from datasources.offsets import (
     TaxRefundOffsetRecord,
 )
 from datasources.pages import Page
-from policy.scopes import Scope, list_scope
-from policy.vocabulary import Relation, Resource
+from policy.gate import Scope
 from resolvers.context import Context
-from resolvers.errors import Refused
 from resolvers.ids import decode_int_id
 from resolvers.paging import empty_page, fetch_page, page_request
 
@@ -37,11 +35,7 @@ async def resolve_certifications(
 ) -> Page[OffsetCertificationRecord]:
     page = page_request(first, after, LIST_NAME)
     viewer = info.context.viewer
-    scope, code = list_scope(
-        info.context.decider, viewer, Resource.OFFSET_CERTIFICATION, Relation.SUBMITTING
-    )
-    if scope is Scope.REFUSED:
-        raise Refused(code or "FORBIDDEN", "not allowed for this viewer")
+    scope = info.context.gate.list_scope(viewer, "Query.offsetCertifications").scope
     if scope is Scope.RELATED:
         if state is not None and state != viewer.jurisdiction:
             return empty_page()

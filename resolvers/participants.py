@@ -19,15 +19,16 @@ from datasources.fcr import (
 from datasources.ndnh import NewHireRecord, QuarterlyWageRecord
 from datasources.offsets import OffsetCertificationRecord
 from datasources.pages import Page
-from policy.fields import FILTER_READS
-from policy.scopes import Scope, filter_scope
+from policy.gate import Scope, Trail
+from policy.registry import FILTER_READS
 from policy.vocabulary import Resource
 from resolvers.context import Context
-from resolvers.errors import NotFound, Refused
+from resolvers.errors import NotFound
 from resolvers.ids import decode_int_id, encode_global_id
 from resolvers.paging import empty_page, fetch_page, page_request
 
 LIST_NAME = "Participant"
+FILTERS = "Query.participants"
 
 
 async def resolve_participant(info: Info[Context, None], id: str) -> ParticipantRecord | None:
@@ -47,14 +48,14 @@ async def resolve_participants(
     is no oracle for a withheld value.
     """
     page = page_request(first, after, LIST_NAME)
-    filtered = _filtered_resources(where)
+    filtered = _filtered_arguments(where)
     scoped = _scoped(info, where, filtered)
     if _is_search(where):
         _audit_search(info, "read", "allowed")
     if scoped is None:
         return empty_page()
     found = await fetch_page(info.context.sources.fcr.list_participants(scoped, page))
-    _audit_matches(info, filtered, found.items)
+    _audit_matches(info, [FILTER_READS[FILTERS][name] for name in filtered], found.items)
     return found
 
 
@@ -66,23 +67,18 @@ def _is_search(where: ParticipantFilter) -> bool:
     )
 
 
-def _filtered_resources(where: ParticipantFilter) -> list[Resource]:
-    """The protected values `where` filters on."""
-    reads = FILTER_READS["Query.participants"]
-    return [resource for name, resource in reads.items() if getattr(where, name) is not None]
+def _filtered_arguments(where: ParticipantFilter) -> list[str]:
+    """The filters of `where` on protected values (FILTER_READS)."""
+    return [name for name in FILTER_READS[FILTERS] if getattr(where, name) is not None]
 
 
 def _scoped(
-    info: Info[Context, None], where: ParticipantFilter, filtered: list[Resource]
+    info: Info[Context, None], where: ParticipantFilter, filtered: list[str]
 ) -> ParticipantFilter | None:
     """`where`, narrowed to the viewer's own participants where a filter needs it."""
     context, viewer = info.context, info.context.viewer
-    scopes = [filter_scope(context.decider, viewer, resource) for resource in filtered]
-    refused = next((code for scope, code in scopes if scope is Scope.REFUSED), None)
-    if refused is not None:
-        _audit_search(info, "deny", "denied")
-        raise Refused(refused, "searching by this value is not allowed for this viewer")
-    if all(scope is Scope.ALL for scope, _ in scopes):
+    trail = Trail(context.audit, _operation(info), Resource.PARTICIPANT_SEARCH)
+    if context.gate.filter_scope(viewer, FILTERS, filtered, trail) is Scope.ALL:
         return where
     if viewer.jurisdiction is None:
         return None

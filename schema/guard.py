@@ -1,9 +1,10 @@
 """Applying policy to the schema: one field extension on every protected field.
 
-`policy.fields` says which fields and objects are protected; `apply_guards` puts a
-`Guard` on each of those fields before the schema is built. A guard decides from the
-parent object's facts (synchronously, from the decision cache), refuses, masks or
-filters, and records what the audit trail must hold.
+`policy.registry` says which fields and objects are protected; `apply_guards` puts a
+`Guard` on each of those fields before the schema is built. A guard decides nothing
+itself: it hands the gate (`policy.gate.Gate`) the rule, the parent object's facts and
+where to record the event; the gate decides (synchronously, from the decision cache),
+audits and refuses, and the guard masks or leaves out what the gate said.
 """
 
 from __future__ import annotations
@@ -15,11 +16,10 @@ from strawberry.extensions import FieldExtension
 from strawberry.types.field import StrawberryField
 from strawberry.utils.str_converters import to_camel_case
 
-from policy.fields import FIELD_RULES, ITEM_FIELDS, ITEM_RULES, FieldRule, ItemRule
-from policy.refusals import message_of
-from policy.vocabulary import Action, Classification, Outcome
+from policy.gate import Trail
+from policy.registry import FIELD_RULES, ITEM_FIELDS, ITEM_RULES, FieldRule, ItemRule
+from policy.vocabulary import Outcome
 from resolvers.context import Context
-from resolvers.errors import Refused
 
 
 def _facts(obj: object) -> object:
@@ -31,7 +31,7 @@ def _record_id(facts: object) -> str | None:
 
 
 class Guard(FieldExtension):
-    """Decide one field: before resolving (refuse or mask) and after (leave items out)."""
+    """Ask the gate of one field: before resolving (refuse or mask), after (leave items out)."""
 
     def __init__(self, coordinate: str, rules: tuple[FieldRule, ...], items: bool) -> None:
         self.coordinate = coordinate
@@ -40,96 +40,66 @@ class Guard(FieldExtension):
 
     def resolve(self, next_: Callable[..., Any], source: Any, info: Any, **kwargs: Any) -> Any:
         masks = self._before(source, info, kwargs)
-        return self._after(next_(source, info, **kwargs), source, info, masks)
+        return self._after(next_(source, info, **kwargs), info, masks)
 
     async def resolve_async(
         self, next_: Callable[..., Awaitable[Any]], source: Any, info: Any, **kwargs: Any
     ) -> Any:
         masks = self._before(source, info, kwargs)
-        return self._after(await next_(source, info, **kwargs), source, info, masks)
+        return self._after(await next_(source, info, **kwargs), info, masks)
 
     def _before(self, source: Any, info: Any, kwargs: dict[str, Any]) -> list[FieldRule]:
         context: Context = info.context
-        viewer, facts = context.viewer, _facts(source)
+        facts = _facts(source)
         masks = []
         for rule in self.rules:
             if rule.when_argument and kwargs.get(rule.when_argument) is None:
                 continue
             if not rule.applies(facts):
                 continue
-            decision = context.decider.decide(
-                viewer.role, viewer.fti, rule.relation(facts, viewer), rule.resource, Action.READ
-            )
             # a search is audited as what it searches (never with the value searched for)
-            resource = rule.resource if rule.when_argument else None
-            if decision.outcome in (Outcome.DENY, Outcome.OMIT):
-                self._audit(info, "deny", facts, "denied", resource=resource)
-                raise _refusal(decision.code)
+            resource = rule.resource if rule.when_argument else self.coordinate
+            trail = Trail(context.audit, _operation_name(info), resource, _record_id(facts))
+            decision = context.gate.read_field(context.viewer, rule, facts, trail)
             if decision.outcome is Outcome.MASK:
                 masks.append(rule)
-            elif rule.classification is not Classification.NONE:
-                self._audit(info, "read", facts, "allowed", resource=resource)
         return masks
 
-    def _after(self, value: Any, source: Any, info: Any, masks: list[FieldRule]) -> Any:
+    def _after(self, value: Any, info: Any, masks: list[FieldRule]) -> Any:
         for rule in masks:
             value = rule.mask(value) if rule.mask else None
         if not self.items or value is None:
             return value
         if isinstance(value, list):
-            return [item for item in value if self._keep(item, info, in_list=True)]
+            return [item for item in value if _keep(item, info, in_list=True)]
         edges = getattr(value, "edges", None)
         if isinstance(edges, list):
-            value.edges = [e for e in edges if self._keep(e.node, info, in_list=True)]
+            value.edges = [e for e in edges if _keep(e.node, info, in_list=True)]
             return value
-        self._keep(value, info, in_list=False)
+        _keep(value, info, in_list=False)
         return value
 
-    def _keep(self, item: Any, info: Any, *, in_list: bool) -> bool:
-        rule = ITEM_RULES.get(type(item).__name__)
-        facts = _facts(item)
-        if rule is None or not rule.applies(facts):
-            return True
-        context: Context = info.context
-        viewer = context.viewer
-        decision = context.decider.decide(
-            viewer.role, viewer.fti, rule.relation(facts, viewer), rule.resource, Action.READ
-        )
-        if decision.outcome is Outcome.ALLOW:
-            if rule.classification is not Classification.NONE:
-                self._audit(info, "read", facts, "allowed", resource=rule.resource)
-            return True
-        self._audit(info, "deny", facts, "omitted" if in_list else "denied", resource=rule.resource)
-        if in_list and decision.outcome is Outcome.OMIT:
-            return False
-        raise _refusal(decision.code)
 
-    def _audit(
-        self,
-        info: Any,
-        action: Any,
-        facts: object,
-        outcome: Any,
-        resource: str | None = None,
-    ) -> None:
-        context: Context = info.context
-        context.audit.record(
-            operation=_operation_name(info),
-            action=action,
-            resource=resource or self.coordinate,
-            record_id=_record_id(facts),
-            outcome=outcome,
-        )
+def _typename(item: object) -> str:
+    """The GraphQL type an object is served as (a view says so; else its class name)."""
+    name = getattr(type(item), "typename", None)
+    return name if isinstance(name, str) else type(item).__name__
+
+
+def _keep(item: Any, info: Any, *, in_list: bool) -> bool:
+    """Whether the gate keeps this object (item rules are keyed by GraphQL type name)."""
+    rule = ITEM_RULES.get(_typename(item))
+    facts = _facts(item)
+    if rule is None or not rule.applies(facts):
+        return True
+    context: Context = info.context
+    trail = Trail(context.audit, _operation_name(info), rule.resource, _record_id(facts))
+    return context.gate.read_item(context.viewer, rule, facts, trail, in_list=in_list)
 
 
 def _operation_name(info: Any) -> str | None:
     name = info.operation.name if info.operation is not None else None
     return name.value if name is not None else None
-
-
-def _refusal(code: str | None) -> Refused:
-    code = code or "FORBIDDEN"
-    return Refused(code, message_of(code))
 
 
 def _graphql_name(field: StrawberryField) -> str:

@@ -10,9 +10,9 @@ from graphql import DocumentNode, FieldNode, GraphQLError, visit
 from graphql.language import Visitor
 from strawberry.extensions import SchemaExtension
 
-from policy.vocabulary import Action, Outcome, Relation, Resource
+from policy.gate import Trail
+from policy.registry import INTROSPECTION
 from resolvers.context import Context
-from resolvers.errors import Refused
 from schema.errors import INTERNAL_MESSAGE
 
 logger = logging.getLogger("hub.audit")
@@ -36,28 +36,16 @@ def _introspects(document: DocumentNode) -> bool:
 
 
 class IntrospectionPolicy(SchemaExtension):
-    """Refuse `__schema` and `__type` to viewers the policy does not let introspect."""
+    """Refuse `__schema` and `__type` to viewers the gate does not let introspect."""
 
     def on_execute(self) -> Iterator[None]:
         document = self.execution_context.graphql_document
         context = self.execution_context.context
         if document is not None and isinstance(context, Context) and _introspects(document):
-            viewer = context.viewer
-            relation = (
-                Relation.DEVELOPMENT if context.settings.is_development else Relation.PRODUCTION
-            )
-            decision = context.decider.decide(
-                viewer.role, viewer.fti, relation, Resource.INTROSPECTION, Action.READ
-            )
-            if decision.outcome is not Outcome.ALLOW:
-                context.audit.record(
-                    operation=self.execution_context.operation_name,
-                    action="deny",
-                    resource=Resource.INTROSPECTION,
-                    record_id=None,
-                    outcome="denied",
-                )
-                raise Refused(decision.code or "FORBIDDEN", "introspection is not allowed")
+            operation = self.execution_context.operation_name
+            trail = Trail(context.audit, operation, INTROSPECTION)
+            development = context.settings.is_development
+            context.gate.introspection(context.viewer, development=development, trail=trail)
         yield
 
 

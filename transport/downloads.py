@@ -23,10 +23,10 @@ from datasources.documents import DocumentRecord
 from datasources.sources import Sources
 from policy.audit import AuditLog
 from policy.download_links import PATH_TEMPLATE, DownloadRefused, verify_download
-from policy.enforcer import PolicyDecider
-from policy.relations import DocumentFacts, document_relation
+from policy.gate import Gate, Trail
+from policy.refusals import Refused
+from policy.relations import DocumentFacts
 from policy.tokens import TokenRefused, Viewer, bearer_token, verify_token
-from policy.vocabulary import Action, Outcome, Resource
 from resolvers.context import PURPOSE_HEADER
 from resolvers.errors import BadUserInput
 from resolvers.ids import decode_int_id, encode_global_id
@@ -68,10 +68,10 @@ def _error(stop: _Stop) -> JSONResponse:
 class DocumentDownload:
     """The download endpoint, over the hub's sources, settings and policy."""
 
-    def __init__(self, sources: Sources, settings: Settings, decider: PolicyDecider) -> None:
+    def __init__(self, sources: Sources, settings: Settings, gate: Gate) -> None:
         self.sources = sources
         self.settings = settings
-        self.decider = decider
+        self.gate = gate
 
     async def respond(self, request: Request) -> Response:
         if request.method not in ("GET", "HEAD"):
@@ -124,19 +124,15 @@ class DocumentDownload:
         return record
 
     def _decide(self, viewer: Viewer, record: DocumentRecord, audit: AuditLog) -> None:
-        """The document's item rule, and for FTI content its FTI rule, as in the schema."""
+        """The gate's download rules: the document's item rule and its FTI content's."""
         facts = DocumentFacts(
             _global_id(record.id), record.sender, record.recipient, record.contains_fti
         )
-        relation = document_relation(facts, viewer)
-        resources = [Resource.DOCUMENT]
-        if record.contains_fti:
-            resources.append(Resource.DOCUMENT_DOWNLOAD_URL)
-        for resource in resources:
-            decision = self.decider.decide(viewer.role, viewer.fti, relation, resource, Action.READ)
-            if decision.outcome is not Outcome.ALLOW:
-                self._record(audit, "deny", record.id, "denied")
-                raise _Stop(decision.code or "FORBIDDEN")
+        trail = Trail(audit, OPERATION, AUDIT_RESOURCE, facts.record_id)
+        try:
+            self.gate.download(viewer, AUDIT_RESOURCE, facts, trail)
+        except Refused as refused:
+            raise _Stop(refused.code) from refused
 
     async def _content(self, record: DocumentRecord) -> bytes:
         if not record.has_content or record.blob_key is None:
@@ -195,8 +191,8 @@ def _attachment(record: DocumentRecord, content: bytes) -> StreamingResponse:
 
 
 def build_download_routes(
-    *, sources: Sources, settings: Settings, decider: PolicyDecider
+    *, sources: Sources, settings: Settings, gate: Gate
 ) -> list[Route]:
     """The download route; mount it beside /graphql."""
-    download = DocumentDownload(sources, settings, decider)
+    download = DocumentDownload(sources, settings, gate)
     return [Route(PATH_TEMPLATE, download.respond, methods=_METHODS)]

@@ -28,7 +28,7 @@ from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL
 from strawberry.types.graphql import OperationType
 
 from datasources.sources import Sources
-from policy.enforcer import PolicyDecider
+from policy.gate import Gate
 from resolvers.context import Context, build_context
 from schema.errors import INTERNAL_MESSAGE
 from settings import Settings
@@ -82,7 +82,7 @@ class HubGraphQL(GraphQL[Context, None]):
     graphql_transport_ws_handler_class = HubTransportWsHandler
 
     def __init__(
-        self, schema: Any, *, sources: Sources, settings: Settings, decider: PolicyDecider
+        self, schema: Any, *, sources: Sources, settings: Settings, gate: Gate
     ) -> None:
         super().__init__(
             schema,
@@ -92,7 +92,7 @@ class HubGraphQL(GraphQL[Context, None]):
         )
         self.sources = sources
         self.settings = settings
-        self.decider = decider
+        self.gate = gate
 
     async def get_context(self, request: Request | WebSocket, response: Any) -> Context:
         viewer: Viewer | None = request.scope.get(VIEWER_KEY)
@@ -101,7 +101,7 @@ class HubGraphQL(GraphQL[Context, None]):
         if viewer is None:
             raise HTTPException(401, "no bearer token")
         return build_context(
-            request, viewer, sources=self.sources, settings=self.settings, decider=self.decider
+            request, viewer, sources=self.sources, settings=self.settings, gate=self.gate
         )
 
     async def render_graphql_ide(self, request: Request) -> Response:

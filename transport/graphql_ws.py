@@ -33,7 +33,6 @@ from strawberry.utils.aio import aclosing
 
 from policy.audit import AuditLog
 from policy.tokens import TokenRefused, Viewer, bearer_token, verify_token
-from policy.vocabulary import Action, Outcome, Relation, Resource
 from resolvers.context import Context, build_operation_context, renew_for_next_result
 from schema.errors import INTERNAL_MESSAGE
 
@@ -46,6 +45,8 @@ if TYPE_CHECKING:
     )
 
 logger = logging.getLogger("hub.websocket")
+# the one subscription the schema serves; its rules are in policy.registry.SUBSCRIPTIONS
+SUBSCRIPTION = "Subscription.terminationNotices"
 
 ANONYMOUS = Viewer(
     subject="anonymous", role="", jurisdiction=None, fein=None, fti=False, expires_at=0
@@ -123,10 +124,7 @@ class HubTransportWsHandler(BaseGraphQLTransportWSHandler[Context, None]):
         except TokenRefused:
             await self.websocket.close(code=4401, reason="Unauthorized")
             return
-        decision = context.decider.decide(
-            viewer.role, viewer.fti, Relation.ANY, Resource.NOTICE_SUBSCRIPTION, Action.READ
-        )
-        if decision.outcome is not Outcome.ALLOW:
+        if not context.gate.may_subscribe(viewer, SUBSCRIPTION):
             await self.websocket.close(code=4403, reason="Forbidden")
             return
         context.viewer = viewer

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from policy.enforcer import PolicyDecider
-from policy.fields import FIELD_RULES
+from policy.registry import FIELD_RULES
 from policy.relations import NoticeFacts, ParticipantFacts, notice_locate_relation
 from policy.tokens import Viewer
 from policy.vocabulary import Action, Outcome, Relation, Resource

@@ -10,6 +10,7 @@ import pytest
 from app import build_sources
 from datasources.engines import build_engines, dispose_engines
 from policy.enforcer import POLICY_PATH, PolicyDecider
+from policy.gate import Gate
 from policy.tokens import verify_token
 from resolvers.context import Context, build_context
 from tests.conftest import Hub
@@ -24,11 +25,11 @@ async def context_for(sqlite_hub: Hub) -> AsyncIterator[ContextFor]:
     engines = build_engines(settings.database_urls)
     async with httpx.AsyncClient() as state_client:
         sources = build_sources(settings, engines, state_client)
-        decider = PolicyDecider(policy_path=settings.policy_file or POLICY_PATH)
+        gate = Gate(PolicyDecider(policy_path=settings.policy_file or POLICY_PATH))
 
         async def build(role: str, **claims: object) -> Context:
             viewer = verify_token(sqlite_hub.token(role, **claims), settings.token)
-            return build_context(None, viewer, sources=sources, settings=settings, decider=decider)
+            return build_context(None, viewer, sources=sources, settings=settings, gate=gate)
 
         yield build
     await dispose_engines(engines)

@@ -14,7 +14,8 @@ from graphql import (
     GraphQLUnionType,
 )
 
-from policy.fields import (
+from policy.public_fields import PUBLIC_FIELDS
+from policy.registry import (
     DECIDED_BY_RESOLVER,
     FIELD_RULES,
     ITEM_FIELDS,
@@ -24,7 +25,6 @@ from policy.fields import (
     ItemRule,
     always,
 )
-from policy.public_fields import PUBLIC_FIELDS
 from policy.vocabulary import Resource
 from schema import GUARDED
 from schema import schema as hub_schema

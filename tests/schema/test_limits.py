@@ -26,6 +26,7 @@ from app import build_sources
 from datasources.engines import build_engines, dispose_engines
 from policy.budgets import OPERATION_COST_BUDGETS, operation_cost_budget
 from policy.enforcer import PolicyDecider
+from policy.gate import Gate
 from policy.tokens import ROLES, Viewer
 from resolvers.context import Context, build_context
 from schema import caches
@@ -189,12 +190,10 @@ async def context_for(tmp_path: Path) -> AsyncIterator[ContextFor]:
     engines = build_engines(settings.database_urls)
     client = httpx.AsyncClient()
     sources = build_sources(settings, engines, client)
-    decider = PolicyDecider()
+    gate = Gate(PolicyDecider())
 
     def build(role: str) -> Context:
-        return build_context(
-            None, _viewer(role), sources=sources, settings=settings, decider=decider
-        )
+        return build_context(None, _viewer(role), sources=sources, settings=settings, gate=gate)
 
     yield build
     await dispose_engines(engines)

@@ -1,7 +1,12 @@
-"""Every protected field and object of the schema, with its resource and classification.
+"""Every protected action of the hub, declared once, by its coordinate.
 
-This table is the one place that says what is protected; `schema.guard` applies it
-to the schema when it is built, and `policy.csv` says who gets what.
+Field reads (FIELD_RULES), objects decided on their own facts (ITEM_RULES, answered by
+ITEM_FIELDS), list scopes (LIST_SCOPES), filters on protected values (FILTER_READS),
+writes (WRITE_RULES), subscriptions and their items (SUBSCRIPTIONS), downloads (DOWNLOADS)
+and introspection (INTROSPECTION). `policy.gate.Gate` is what applies them, and the only
+thing that does; `policy.csv` says who gets what. A coordinate is `Type.field` as served,
+so tests/policy/test_registry.py can walk the schema and find every field here or in
+`policy.public_fields`.
 """
 
 from __future__ import annotations
@@ -24,7 +29,7 @@ from policy.relations import (
     participant_relation,
     submitting_relation,
 )
-from policy.vocabulary import Classification, Resource
+from policy.vocabulary import Classification, Relation, Resource
 
 
 def always(_facts: object) -> bool:
@@ -54,6 +59,29 @@ class ItemRule:
     classification: Classification = Classification.NONE
     relation: RelationOf = any_relation
     applies: Callable[[object], bool] = always
+
+
+@dataclass(frozen=True)
+class ScopeRule:
+    """A list pushed down to its source: every row, the related rows, none, or refused.
+
+    Leaving rows out after the query would break `totalCount` and page sizes, so a root
+    list asks the gate for its scope before the source is queried.
+    """
+
+    resource: Resource
+    narrowing: tuple[Relation, ...]
+    """The relations that may narrow the list to the viewer's own rows."""
+    refuses: bool = True
+    """Whether a viewer with no relation is refused (else answered an empty list)."""
+
+
+@dataclass(frozen=True)
+class WriteRule:
+    """A mutation: the resource it may change and how the writer stands to the record."""
+
+    resource: Resource
+    relation: RelationOf = any_relation
 
 
 _PARTICIPANT = FieldRule(Resource.PARTICIPANT)
@@ -108,7 +136,7 @@ FIELD_RULES: dict[str, tuple[FieldRule, ...]] = {
 }
 
 # Filters on protected values: a filter reads what it filters on, so the list reaches only
-# the records whose value the viewer may read in full (`policy.scopes.filter_scope`), its
+# the records whose value the viewer may read in full (`Gate.filter_scope`), its
 # totalCount too, and each match listed is audited as a read of that value.
 FILTER_READS: dict[str, dict[str, Resource]] = {
     "Query.participants": {
@@ -257,12 +285,79 @@ PERSON_DATA: dict[str, Resource] = {
     ),
 }
 
-# Fields whose resolver asks the policy for each object itself, so that they count as a
+# Fields whose resolver asks the gate for each object itself, so that they count as a
 # guard of these resources on the way to what they answer.
 DECIDED_BY_RESOLVER: dict[str, tuple[Resource, ...]] = {
-    # resolvers/notice_stream.py yields only notices `may_read` allows
+    # resolvers/notice_stream.py yields only the notices the gate admits (SUBSCRIPTIONS)
     "Subscription.terminationNotices": (Resource.TERMINATION_NOTICE,),
     # the write answers only the caseworker of a jurisdiction holding the participant's case
     # (MisidentifiedSsn write is own-only), who may read the participant and its reports
     "MisidentifiedSsnPayload.misidentifiedSsn": (Resource.PARTICIPANT,),
 }
+
+
+# Root lists and the relation that narrows them (`Gate.list_scope`).
+_DOCUMENTS = ScopeRule(Resource.DOCUMENT, (Relation.PARTY,))
+LIST_SCOPES: dict[str, ScopeRule] = {
+    "Query.employers": ScopeRule(Resource.EMPLOYER, (Relation.OWN_FEIN,)),
+    "Query.documents": _DOCUMENTS,
+    "Case.documents": _DOCUMENTS,
+    "Query.offsetCertifications": ScopeRule(Resource.OFFSET_CERTIFICATION, (Relation.SUBMITTING,)),
+    # a viewer who reports none and is notified of none has an empty list, not a refusal
+    "Query.terminationNotices": ScopeRule(
+        Resource.TERMINATION_NOTICE, (Relation.REPORTER, Relation.NOTIFIED), refuses=False
+    ),
+}
+
+# Lookups by a key whose absence must not be told from a refusal (`Gate.refuse_unrelated`):
+# the key is refused as a record of that resource unrelated to the viewer would be.
+KEYED_LOOKUPS: dict[str, Resource] = {
+    "Query.employer": Resource.EMPLOYER,
+    **{f"Query.node:{name}": rule.resource for name, rule in ITEM_RULES.items()},
+}
+
+_MISIDENTIFIED = WriteRule(Resource.MISIDENTIFIED_SSN, participant_relation)
+_CERTIFICATION = WriteRule(Resource.OFFSET_CERTIFICATION, submitting_relation)
+_DOCUMENT_WRITE = WriteRule(Resource.DOCUMENT)
+# Every mutation, with what it may change (`Gate.write`). A refused write is a userError of
+# the payload, audited by the resolver as the write attempt it was.
+WRITE_RULES: dict[str, WriteRule] = {
+    "Mutation.addMisidentifiedSsn": _MISIDENTIFIED,
+    "Mutation.removeMisidentifiedSsn": _MISIDENTIFIED,
+    "Mutation.updateOffsetCertification": _CERTIFICATION,
+    "Mutation.releasePassport": _CERTIFICATION,
+    "Mutation.sendDocument": _DOCUMENT_WRITE,
+    "Mutation.requestDocument": _DOCUMENT_WRITE,
+    "Mutation.reportTermination": WriteRule(Resource.TERMINATION_NOTICE),
+}
+
+# Sending FTI content is allowed to who could read it as a party (`Gate.may_send_fti`).
+SEND_FTI = FieldRule(Resource.DOCUMENT_DOWNLOAD_URL, Classification.FTI)
+SEND_FTI_RELATION = Relation.PARTY
+
+
+@dataclass(frozen=True)
+class SubscriptionRule:
+    """Who may subscribe at all (decided at connection_init), and each result's item rule."""
+
+    subscribe: Resource
+    item: ItemRule
+
+
+SUBSCRIPTIONS: dict[str, SubscriptionRule] = {
+    "Subscription.terminationNotices": SubscriptionRule(
+        Resource.NOTICE_SUBSCRIPTION, ITEM_RULES["TerminationNotice"]
+    ),
+}
+
+# The document content route: the document's item rule, then its FTI content's field rule,
+# exactly those of the schema (`Document` and `Document.downloadUrl`).
+DOWNLOADS: dict[str, tuple[ItemRule | FieldRule, ...]] = {
+    "Document.content": (
+        ITEM_RULES["Document"],
+        *FIELD_RULES["Document.downloadUrl"],
+    ),
+}
+
+# `__schema` and `__type`: decided under DEVELOPMENT or PRODUCTION (`Gate.introspection`).
+INTROSPECTION = Resource.INTROSPECTION
