@@ -1,12 +1,16 @@
-"""Turning connection arguments into page requests, and pages back into cursors."""
+"""Turning connection arguments into page requests, and pages back into connections."""
 
 from __future__ import annotations
 
-from collections.abc import Awaitable
+from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import dataclass
+from typing import Generic, TypeVar
 
 from datasources.pages import Page, PageRequest, T
 from resolvers.errors import BadUserInput
-from resolvers.ids import check_page_size, decode_cursor
+from resolvers.ids import check_page_size, decode_cursor, encode_cursor
+
+N = TypeVar("N")
 
 
 def page_request(
@@ -28,3 +32,48 @@ async def fetch_page(pending: Awaitable[Page[T]]) -> Page[T]:
 def empty_page() -> Page[T]:
     """A page of a list that holds nothing yet."""
     return Page(items=[], keys=[], has_next=False, total=0)
+
+
+@dataclass(frozen=True, slots=True)
+class PageInfoView:
+    has_next_page: bool
+    end_cursor: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class EdgeView(Generic[N]):
+    node: N
+    cursor: str
+
+
+@dataclass(slots=True)
+class ConnectionView(Generic[N]):
+    """A page as the schema's `Connection` serves it.
+
+    Not frozen: the guard (`schema.guard`) leaves out the edges whose node the gate
+    refuses by replacing `edges`.
+    """
+
+    edges: list[EdgeView[N]]
+    page_info: PageInfoView
+    total_count: int
+
+
+def build_connection(page: Page[T], list_name: str, view: Callable[[T], N]) -> ConnectionView[N]:
+    """A connection of `page`, each item made a node by `view`; cursors of `list_name` only."""
+    return connection_of(page, list_name, [view(item) for item in page.items])
+
+
+def connection_of(page: Page[T], list_name: str, nodes: Sequence[N]) -> ConnectionView[N]:
+    """A connection of `page` whose items are already made into `nodes` (in order)."""
+    edges = [
+        EdgeView(node=node, cursor=encode_cursor(list_name, key))
+        for node, key in zip(nodes, page.keys, strict=True)
+    ]
+    return ConnectionView(
+        edges=edges,
+        page_info=PageInfoView(
+            has_next_page=page.has_next, end_cursor=edges[-1].cursor if edges else None
+        ),
+        total_count=page.total,
+    )
