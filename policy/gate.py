@@ -23,6 +23,7 @@ from policy.registry import (
     DOWNLOADS,
     FILTER_READS,
     INTROSPECTION,
+    ITEM_RULES,
     KEYED_LOOKUPS,
     LIST_SCOPES,
     SEND_FTI,
@@ -218,10 +219,11 @@ class Gate:
         """
         self.check(viewer, KEYED_LOOKUPS[lookup], Relation.OTHER, trail=trail, passes=_READABLE)
 
-    def may_read_unrelated(self, viewer: Viewer, lookup: str) -> bool:
-        """Whether a record of `lookup` unrelated to the viewer is readable (no audit)."""
-        decision = self.decide(viewer, KEYED_LOOKUPS[lookup], Relation.OTHER)
-        return decision.outcome in _READABLE
+    def refuse_missing_node(self, viewer: Viewer, typename: str) -> None:
+        """A node id that names no record: refused as an unrelated record of its type."""
+        rule = ITEM_RULES.get(typename)
+        if rule is not None:
+            self.check(viewer, rule.resource, Relation.OTHER, passes=_READABLE)
 
     # -- writes -------------------------------------------------------------------------
 

@@ -311,9 +311,9 @@ LIST_SCOPES: dict[str, ScopeRule] = {
 
 # Lookups by a key whose absence must not be told from a refusal (`Gate.refuse_unrelated`):
 # the key is refused as a record of that resource unrelated to the viewer would be.
+# `Query.node` does the same with the item rule of the type its id names.
 KEYED_LOOKUPS: dict[str, Resource] = {
     "Query.employer": Resource.EMPLOYER,
-    **{f"Query.node:{name}": rule.resource for name, rule in ITEM_RULES.items()},
 }
 
 _MISIDENTIFIED = WriteRule(Resource.MISIDENTIFIED_SSN, participant_relation)
@@ -361,3 +361,24 @@ DOWNLOADS: dict[str, tuple[ItemRule | FieldRule, ...]] = {
 
 # `__schema` and `__type`: decided under DEVELOPMENT or PRODUCTION (`Gate.introspection`).
 INTROSPECTION = Resource.INTROSPECTION
+
+
+def ruled_fields() -> frozenset[str]:
+    """Every schema coordinate a rule of this registry decides (or, for person data, covers).
+
+    A served field is either here or declared public (`policy.public_fields`);
+    tests/policy/test_registry.py walks the schema and names any field in neither.
+    """
+    return frozenset(
+        {
+            *FIELD_RULES,
+            *ITEM_FIELDS,
+            *PERSON_DATA,
+            *DECIDED_BY_RESOLVER,
+            *LIST_SCOPES,
+            *FILTER_READS,
+            *KEYED_LOOKUPS,
+            *WRITE_RULES,
+            *SUBSCRIPTIONS,
+        }
+    )

@@ -25,8 +25,6 @@ MAX_CONTENT_BYTES = 10 * 1024 * 1024
 _MAX_BASE64_CHARS = 4 * -(-MAX_CONTENT_BYTES // 3)
 MAX_TITLE_CHARS = 200
 Problems = list[InputProblem]
-# sendDocument and requestDocument have the one rule (policy.registry.WRITE_RULES)
-WRITE = "Mutation.sendDocument"
 
 
 @dataclass(frozen=True)
@@ -107,7 +105,8 @@ def _sender(info: Info[Context, None]) -> tuple[str, InputProblem | None]:
     """The viewer's jurisdiction, when the policy lets the viewer send at all."""
     context = info.context
     viewer = context.viewer
-    decision = context.gate.write(viewer, WRITE)
+    # the mutation being resolved names its rule (policy.registry.WRITE_RULES)
+    decision = context.gate.write(viewer, f"Mutation.{info.field_name}")
     if decision.outcome is not Outcome.ALLOW:
         code = decision.code or "FORBIDDEN"
         return "", InputProblem((), "not allowed for this viewer", code)

@@ -18,8 +18,6 @@ from resolvers.writes import InputProblem, audit_write, target_id
 
 SSN_FORMAT = re.compile(r"^\d{3}-\d{2}-\d{4}$")
 RESOURCE = "MisidentifiedSsn"
-# both mutations have the one rule (policy.registry.WRITE_RULES)
-WRITE = "Mutation.addMisidentifiedSsn"
 
 
 @dataclass(frozen=True)
@@ -78,7 +76,8 @@ async def _own_participant(
         return None, [InputProblem(("input", "participantId"), "no such participant", "NOT_FOUND")]
     jurisdictions = await context.loaders.jurisdictions_by_participant_id.load(key)
     facts = ParticipantFacts(encode_global_id("Participant", key), jurisdictions, False)
-    decision = context.gate.write(context.viewer, WRITE, facts)
+    # the mutation being resolved names its rule (policy.registry.WRITE_RULES)
+    decision = context.gate.write(context.viewer, f"Mutation.{info.field_name}", facts)
     if decision.outcome is not Outcome.ALLOW:
         problem = InputProblem(
             ("input", "participantId"),

@@ -5,7 +5,6 @@ from __future__ import annotations
 from strawberry import Info
 
 from datasources.keyset import int_key
-from policy.registry import ITEM_RULES
 from resolvers.context import Context
 from resolvers.ids import decode_global_id
 from resolvers.notices import load_notice
@@ -27,8 +26,8 @@ async def resolve_node(info: Info[Context, None], id: str) -> tuple[str, object 
     would be (FORBIDDEN, NOT_FOUND...), so that a refusal does not tell which ids exist.
     """
     type_name, record = await _find(info, id)
-    if record is None and type_name in ITEM_RULES:
-        info.context.gate.refuse_unrelated(info.context.viewer, f"Query.node:{type_name}")
+    if record is None:
+        info.context.gate.refuse_missing_node(info.context.viewer, type_name)
     return type_name, record
 
 

@@ -187,7 +187,8 @@ async def _reporting_employer(
 ) -> tuple[EmployerRecord | None, list[InputProblem]]:
     """The employer reporting, by the token's FEIN, if policy lets this viewer report."""
     context, viewer = info.context, info.context.viewer
-    decision = context.gate.write(viewer, "Mutation.reportTermination")
+    # the mutation being resolved names its rule (policy.registry.WRITE_RULES)
+    decision = context.gate.write(viewer, f"Mutation.{info.field_name}")
     if decision.outcome is not Outcome.ALLOW:
         message = "only employers report terminations"
         return None, [InputProblem(("input",), message, decision.code or "FORBIDDEN")]

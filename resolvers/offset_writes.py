@@ -21,8 +21,6 @@ from resolvers.ids import decode_int_id, encode_global_id
 from resolvers.writes import InputProblem, InputRefused, audit_write, target_id
 
 RESOURCE = "OffsetCertification"
-# updateOffsetCertification and releasePassport have the one rule (WRITE_RULES)
-WRITE = "Mutation.updateOffsetCertification"
 CASE_TYPES = ("TANF", "NON_TANF")
 RELEASABLE = {False: ("DENIED", "EMERGENCY_RELEASED"), True: ("DENIED",)}
 CertificationChangeFn = Callable[[OffsetCertificationRecord], CertificationChange]
@@ -40,7 +38,8 @@ def _check_writer(
     """Only a worker of the submitting state may change a certification."""
     context, viewer = info.context, info.context.viewer
     facts = CertificationFacts(encode_global_id(RESOURCE, current.id), current.submitting_state)
-    decision = context.gate.write(viewer, WRITE, facts)
+    # the mutation being resolved names its rule (policy.registry.WRITE_RULES)
+    decision = context.gate.write(viewer, f"Mutation.{info.field_name}", facts)
     if decision.outcome is not Outcome.ALLOW:
         message = "only a worker of the submitting state may change this certification"
         raise InputRefused([InputProblem(id_field, message, decision.code or "FORBIDDEN")])
