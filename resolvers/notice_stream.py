@@ -15,8 +15,9 @@ from strawberry import Info
 from datasources.notice_bus import Resync
 from datasources.notices import NoticeSource, TerminationNoticeRecord
 from resolvers.context import Context
+from resolvers.facts import notice_facts
 from resolvers.ids import decode_int_id
-from resolvers.notices import LIST_NAME, notice_facts
+from resolvers.notices import LIST_NAME
 
 SUBSCRIPTION = "Subscription.terminationNotices"
 REPLAY_PAGE = 500

@@ -25,10 +25,10 @@ from policy.audit import AuditLog
 from policy.download_links import PATH_TEMPLATE, DownloadRefused, verify_download
 from policy.gate import Gate, Trail
 from policy.refusals import Refused
-from policy.relations import DocumentFacts
 from policy.tokens import TokenRefused, Viewer, bearer_token, verify_token
 from resolvers.context import PURPOSE_HEADER
 from resolvers.errors import BadUserInput
+from resolvers.facts import document_facts
 from resolvers.ids import decode_int_id, encode_global_id
 from settings import Settings
 
@@ -125,9 +125,7 @@ class DocumentDownload:
 
     def _decide(self, viewer: Viewer, record: DocumentRecord, audit: AuditLog) -> None:
         """The gate's download rules: the document's item rule and its FTI content's."""
-        facts = DocumentFacts(
-            _global_id(record.id), record.sender, record.recipient, record.contains_fti
-        )
+        facts = document_facts(record)
         trail = Trail(audit, OPERATION, AUDIT_RESOURCE, facts.record_id)
         try:
             self.gate.download(viewer, AUDIT_RESOURCE, facts, trail)
@@ -190,9 +188,7 @@ def _attachment(record: DocumentRecord, content: bytes) -> StreamingResponse:
     return StreamingResponse(chunks(), media_type="application/octet-stream", headers=headers)
 
 
-def build_download_routes(
-    *, sources: Sources, settings: Settings, gate: Gate
-) -> list[Route]:
+def build_download_routes(*, sources: Sources, settings: Settings, gate: Gate) -> list[Route]:
     """The download route; mount it beside /graphql."""
     download = DocumentDownload(sources, settings, gate)
     return [Route(PATH_TEMPLATE, download.respond, methods=_METHODS)]
