@@ -60,7 +60,7 @@ def test_every_field_answering_a_protected_object_is_guarded():
         if type_name.endswith("Edge"):
             continue  # the connection field that answers the edges filters them
         if type_name == "Subscription":
-            continue  # its generator asks the policy for each event (resolvers/notice_stream.py)
+            continue  # each result passes the gate as a subscription item (SUBSCRIPTIONS)
         for field_name, field in graphql_type.fields.items():
             coordinate = f"{type_name}.{field_name}"
             answers = _node_type(field.type)
