@@ -157,6 +157,5 @@ def create_app(settings: Settings | None = None) -> Starlette:
         lifespan=lifespan,
     )
     app.state.engines = engines
-    app.state.decider = decider
     app.state.gate = gate
     return app

@@ -94,10 +94,10 @@ class Gate:
     def evaluations(self) -> int:
         return self.decider.evaluations
 
-    def decide(
+    def _decide(
         self, viewer: Viewer, resource: Resource, relation: Relation, action: Action = Action.READ
     ) -> Decision:
-        """The policy's decision alone: nothing audited, nothing refused."""
+        """The policy's decision alone; callers outside go through `check`, which audits."""
         return self.decider.decide(viewer.role, viewer.fti, relation, resource, action)
 
     def check(
@@ -122,7 +122,7 @@ class Gate:
         `refuse` is off (writes answer their refusal as a userError): then it is
         returned for the caller to leave the item out or report the problem.
         """
-        decision = self.decide(viewer, resource, relation, action)
+        decision = self._decide(viewer, resource, relation, action)
         if decision.outcome in passes:
             if trail is not None and audit_allowed and decision.outcome is Outcome.ALLOW:
                 trail.record("read", "allowed")
@@ -208,7 +208,7 @@ class Gate:
             return Scope.ALL
         if Relation.OWN in allowed:
             return Scope.RELATED
-        decision = self.decide(viewer, resource, Relation.OTHER)
+        decision = self._decide(viewer, resource, Relation.OTHER)
         return decision.code if decision.outcome is Outcome.DENY and decision.code else "FORBIDDEN"
 
     def refuse_unrelated(self, viewer: Viewer, lookup: str, trail: Trail | None = None) -> None:

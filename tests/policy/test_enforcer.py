@@ -11,6 +11,7 @@ import httpx
 import pytest
 
 from policy.enforcer import MODEL_PATH, POLICY_PATH, PolicyDecider, PolicyError
+from policy.gate import Gate
 from policy.reloading import reload_or_keep
 from policy.vocabulary import Action, Outcome, Relation, Resource
 from tests.conftest import Hub
@@ -43,19 +44,19 @@ def test_decisions_are_cached_per_role_relation_resource():
 async def test_evaluations_do_not_grow_with_rows(
     client: httpx.AsyncClient, hub: Hub, unbudgeted: None
 ):
-    # given the app's decider, warmed by a 5-row query
-    decider: PolicyDecider = client._transport.app.state.decider  # type: ignore[attr-defined]
+    # given the app's gate (over its one decider), warmed by a 5-row query
+    gate: Gate = client._transport.app.state.gate  # type: ignore[attr-defined]
     headers = hub.headers("state_worker", jurisdiction="06", fti=True)
     small = QUERY_100.replace("first: 100", "first: 5")
     await client.post("/graphql", json={"query": small}, headers=headers)
-    warmed = decider.evaluations
+    warmed = gate.evaluations
     # when a 100-row query asks about many more records
     response = await client.post("/graphql", json={"query": QUERY_100}, headers=headers)
     # then it answers, and at most a few new (role, relation, resource) combinations
     # were evaluated: the count does not follow the rows
     assert len(response.json()["data"]["cases"]["edges"]) == 100
-    assert decider.evaluations - warmed <= 6
-    assert decider.evaluations <= 20
+    assert gate.evaluations - warmed <= 6
+    assert gate.evaluations <= 20
 
 
 def test_reload_drops_the_cache_and_applies_the_new_policy(tmp_path: Path):
