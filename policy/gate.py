@@ -22,12 +22,11 @@ from policy.refusals import Refused, message_of
 from policy.registry import (
     DOWNLOADS,
     FILTER_READS,
+    INPUT_RULES,
     INTROSPECTION,
     ITEM_RULES,
     KEYED_LOOKUPS,
     LIST_SCOPES,
-    SEND_FTI,
-    SEND_FTI_RELATION,
     SUBSCRIPTIONS,
     WRITE_RULES,
     FieldRule,
@@ -238,8 +237,9 @@ class Gate:
         return self.check(viewer, rule.resource, relation, action=Action.WRITE, refuse=False)
 
     def may_send_fti(self, viewer: Viewer) -> Decision:
-        """Only a viewer who could read FTI content as a party may send it."""
-        return self.check(viewer, SEND_FTI.resource, SEND_FTI_RELATION, refuse=False)
+        """Only a viewer who could read FTI content as a party may send it (INPUT_RULES)."""
+        rule = INPUT_RULES["SendDocumentInput.containsFti"]
+        return self.check(viewer, rule.resource, rule.relation, refuse=False)
 
     # -- subscriptions, downloads, introspection (transport) ----------------------------
 

@@ -331,9 +331,20 @@ WRITE_RULES: dict[str, WriteRule] = {
     "Mutation.reportTermination": WriteRule(Resource.TERMINATION_NOTICE),
 }
 
-# Sending FTI content is allowed to who could read it as a party (`Gate.may_send_fti`).
-SEND_FTI = FieldRule(Resource.DOCUMENT_DOWNLOAD_URL, Classification.FTI)
-SEND_FTI_RELATION = Relation.PARTY
+
+@dataclass(frozen=True)
+class InputRule:
+    """An input value that needs a decision of its own, on no record: a resource, a relation."""
+
+    resource: Resource
+    relation: Relation
+
+
+# Input values a write may carry only with the policy's leave (`Gate.may_send_fti`):
+# FTI content is sent only by who could read it as a party.
+INPUT_RULES: dict[str, InputRule] = {
+    "SendDocumentInput.containsFti": InputRule(Resource.DOCUMENT_DOWNLOAD_URL, Relation.PARTY),
+}
 
 
 @dataclass(frozen=True)

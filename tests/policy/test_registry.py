@@ -7,10 +7,11 @@ subscription its subscription rule even where the root field itself is public.
 
 from __future__ import annotations
 
-from graphql import GraphQLObjectType, GraphQLSchema, extend_schema, parse
+from graphql import GraphQLInputObjectType, GraphQLObjectType, GraphQLSchema, extend_schema, parse
 
 from policy.public_fields import PUBLIC_FIELDS
 from policy.registry import (
+    INPUT_RULES,
     SUBSCRIPTIONS,
     WRITE_RULES,
     ruled_fields,
@@ -51,6 +52,13 @@ def test_every_rule_names_a_served_field():
     served = set(_served(hub_schema._schema))
     assert sorted(ruled_fields() - served) == []
     assert set(PUBLIC_FIELDS) <= served
+    inputs = {
+        f"{name}.{field}"
+        for name, type_ in hub_schema._schema.type_map.items()
+        if isinstance(type_, GraphQLInputObjectType)
+        for field in type_.fields
+    }
+    assert set(INPUT_RULES) <= inputs
 
 
 def test_a_field_added_without_a_rule_fails_naming_it():
