@@ -7,8 +7,10 @@ import strawberry
 from resolvers.context import Context
 
 
-@strawberry.type
-class Viewer:
+@strawberry.type(name="Viewer")
+class ViewerType:
+    """The GraphQL `Viewer`: what the hub serves of `policy.tokens.Viewer`, the verified claims."""
+
     subject: str
     role: str
     jurisdiction: str | None
@@ -19,9 +21,9 @@ class Viewer:
 @strawberry.type
 class ViewerQuery:
     @strawberry.field(description="The claims of the token this request carries.")
-    def viewer(self, info: strawberry.Info[Context, None]) -> Viewer:
+    def viewer(self, info: strawberry.Info[Context, None]) -> ViewerType:
         claims = info.context.viewer
-        return Viewer(
+        return ViewerType(
             subject=claims.subject,
             role=claims.role,
             jurisdiction=claims.jurisdiction,
