@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Hashable, Sequence
 from dataclasses import dataclass
-from typing import Any, TypeVar
+from typing import TypeVar
 
 from aiodataloader import DataLoader
 
@@ -69,26 +69,25 @@ class Loaders:
 def build_loaders(sources: Sources) -> Loaders:
     """Fresh loaders for one request."""
     fcr, ndnh, offsets = sources.fcr, sources.ndnh, sources.offsets
-    loader: Any = SourceLoader
     return Loaders(
-        participant_by_id=loader(fcr.get_participants),
-        participant_by_ssn=loader(fcr.get_participants_by_ssn),
-        case_by_id=loader(fcr.get_cases),
-        roles_by_case_id=loader(fcr.list_roles_by_case),
-        roles_by_participant_id=loader(fcr.list_roles_by_participant),
-        jurisdictions_by_participant_id=loader(fcr.list_jurisdictions),
-        addresses_by_participant_id=loader(fcr.list_addresses),
-        misidentified_ssns_by_participant_id=loader(fcr.list_misidentified_ssns),
-        employer_by_id=loader(ndnh.get_employers),
-        employer_by_fein=loader(ndnh.get_employers_by_fein),
-        employer_addresses_by_employer_id=loader(ndnh.list_employer_addresses),
-        employer_contacts_by_employer_id=loader(ndnh.list_employer_contacts),
-        new_hires_by_ssn=loader(ndnh.list_new_hires),
-        wages_by_ssn=loader(ndnh.list_wages),
-        certification_by_id=loader(offsets.get_certifications),
-        certifications_by_ssn=loader(offsets.list_certifications_by_ssn),
-        tax_refund_offsets_by_certification_id=loader(offsets.list_tax_refund_offsets),
-        document_by_id=loader(sources.documents.get_many),
-        documents_by_case_id=loader(sources.documents.list_by_case),
-        case_view_by_ref=loader(sources.state_systems.get_case_views),
+        participant_by_id=SourceLoader(fcr.get_participants),
+        participant_by_ssn=SourceLoader(fcr.get_participants_by_ssn),
+        case_by_id=SourceLoader(fcr.get_cases),
+        roles_by_case_id=SourceLoader(fcr.list_roles_by_case),
+        roles_by_participant_id=SourceLoader(fcr.list_roles_by_participant),
+        jurisdictions_by_participant_id=SourceLoader(fcr.list_jurisdictions),
+        addresses_by_participant_id=SourceLoader(fcr.list_addresses),
+        misidentified_ssns_by_participant_id=SourceLoader(fcr.list_misidentified_ssns),
+        employer_by_id=SourceLoader(ndnh.get_employers),
+        employer_by_fein=SourceLoader(ndnh.get_employers_by_fein),
+        employer_addresses_by_employer_id=SourceLoader(ndnh.list_employer_addresses),
+        employer_contacts_by_employer_id=SourceLoader(ndnh.list_employer_contacts),
+        new_hires_by_ssn=SourceLoader(ndnh.list_new_hires),
+        wages_by_ssn=SourceLoader(ndnh.list_wages),
+        certification_by_id=SourceLoader(offsets.get_certifications),
+        certifications_by_ssn=SourceLoader(offsets.list_certifications_by_ssn),
+        tax_refund_offsets_by_certification_id=SourceLoader(offsets.list_tax_refund_offsets),
+        document_by_id=SourceLoader(sources.documents.get_many),
+        documents_by_case_id=SourceLoader(sources.documents.list_by_case),
+        case_view_by_ref=SourceLoader(sources.state_systems.get_case_views),
     )
