@@ -17,7 +17,7 @@ from strawberry.types.field import StrawberryField
 from strawberry.utils.str_converters import to_camel_case
 
 from policy.gate import Trail
-from policy.registry import FIELD_RULES, ITEM_FIELDS, ITEM_RULES, FieldRule, ItemRule
+from policy.registry import FIELD_RULES, ITEM_FIELDS, ITEM_RULES, FieldRule
 from policy.vocabulary import Outcome
 from resolvers.context import Context
 
@@ -121,4 +121,4 @@ def apply_guards(types: Iterable[type]) -> set[str]:
     return guarded
 
 
-__all__ = ["Guard", "ItemRule", "apply_guards"]
+__all__ = ["Guard", "apply_guards"]
