@@ -9,6 +9,7 @@ from typing import Any
 
 from sqlalchemy import Row, Table, insert, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
+from sqlalchemy.sql.expression import Executable
 
 from datasources.documents import DocumentDraft, DocumentRecord
 from datasources.keyset import align_many, align_one, fetch_page
@@ -36,7 +37,7 @@ class SqlDocumentSource:
     def __init__(self, engine: AsyncEngine) -> None:
         self._engine = engine
 
-    async def _rows(self, stmt: Any) -> Sequence[Row[Any]]:
+    async def _rows(self, stmt: Executable) -> Sequence[Row[Any]]:
         async with self._engine.connect() as conn:
             return (await conn.execute(stmt)).all()
 

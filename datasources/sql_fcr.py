@@ -9,6 +9,7 @@ from typing import Any
 from sqlalchemy import Row, delete, func, insert, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncEngine
+from sqlalchemy.sql.expression import Executable
 
 from datasources.addresses import AddressRecord
 from datasources.fcr import (
@@ -50,7 +51,7 @@ class SqlFcrSource:
     def __init__(self, engine: AsyncEngine) -> None:
         self._engine = engine
 
-    async def _rows(self, stmt: Any) -> Sequence[Row[Any]]:
+    async def _rows(self, stmt: Executable) -> Sequence[Row[Any]]:
         async with self._engine.connect() as conn:
             return (await conn.execute(stmt)).all()
 

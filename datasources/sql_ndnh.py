@@ -7,6 +7,7 @@ from typing import Any
 
 from sqlalchemy import Row, func, select
 from sqlalchemy.ext.asyncio import AsyncEngine
+from sqlalchemy.sql.expression import Executable
 
 from datasources.addresses import AddressRecord, ContactRecord
 from datasources.keyset import align_many, align_one, fetch_page
@@ -43,7 +44,7 @@ class SqlNdnhSource:
     def __init__(self, engine: AsyncEngine) -> None:
         self._engine = engine
 
-    async def _rows(self, stmt: Any) -> Sequence[Row[Any]]:
+    async def _rows(self, stmt: Executable) -> Sequence[Row[Any]]:
         async with self._engine.connect() as conn:
             return (await conn.execute(stmt)).all()
 

@@ -9,6 +9,7 @@ from typing import Any
 from sqlalchemy import Row, select, update
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
+from sqlalchemy.sql.expression import Executable
 
 from datasources.keyset import align_many, align_one, fetch_page
 from datasources.models.offsets import OffsetCertificationRow, TaxRefundOffsetRow
@@ -36,7 +37,7 @@ class SqlOffsetSource:
     def __init__(self, engine: AsyncEngine) -> None:
         self._engine = engine
 
-    async def _rows(self, stmt: Any) -> Sequence[Row[Any]]:
+    async def _rows(self, stmt: Executable) -> Sequence[Row[Any]]:
         async with self._engine.connect() as conn:
             return (await conn.execute(stmt)).all()
 
