@@ -183,7 +183,13 @@ class Gate:
         return ListScope(Scope.NONE)
 
     def filter_scope(
-        self, viewer: Viewer, coordinate: str, arguments: Iterable[str], trail: Trail
+        self,
+        viewer: Viewer,
+        coordinate: str,
+        arguments: Iterable[str],
+        trail: Trail,
+        *,
+        search: bool = False,
     ) -> Scope:
         """How far the filters `arguments` of `coordinate` may reach (FILTER_READS).
 
@@ -191,7 +197,8 @@ class Gate:
         So it reaches only the records whose value the viewer may read in full: every
         record (ALL) or the viewer's own participants (RELATED); else the search is
         refused and audited. A masked value is not readable in full, so a masked SSN is
-        never confirmable by search.
+        never confirmable by search. A `search` (a filter on who someone is) that may run
+        is audited as a read of the trail's resource.
         """
         reads = FILTER_READS[coordinate]
         scopes = [self._filter_reach(viewer, reads[name]) for name in arguments]
@@ -199,7 +206,24 @@ class Gate:
         if refused is not None:
             trail.record("deny", "denied")
             raise Refused(refused, SEARCH_REFUSAL)
+        if search:
+            trail.record("read", "allowed")
         return Scope.ALL if all(scope is Scope.ALL for scope in scopes) else Scope.RELATED
+
+    def filter_matches(
+        self,
+        audit: AuditLog,
+        operation: str | None,
+        coordinate: str,
+        arguments: Iterable[str],
+        record_ids: Iterable[str],
+    ) -> None:
+        """Audit each match a filter listed as a read of the value filtered on, of that record."""
+        reads = FILTER_READS[coordinate]
+        ids = list(record_ids)
+        for name in arguments:
+            for record_id in ids:
+                Trail(audit, operation, reads[name], record_id).record("read", "allowed")
 
     def _filter_reach(self, viewer: Viewer, resource: Resource) -> Scope | str:
         allowed = self._allowed(viewer, resource, (Relation.OTHER, Relation.OWN))

@@ -339,3 +339,15 @@ async def test_schema_refuses_introspection_in_production_only(context_for: Cont
     assert result.errors is not None
     assert result.errors[0].extensions == {"code": "FORBIDDEN"}
     assert result.errors[0].message == "introspection is not allowed"
+
+
+def test_a_search_that_may_run_is_audited_and_so_is_each_match(gate: Gate):
+    trail = _trail(STATE, Resource.PARTICIPANT_SEARCH)
+    assert gate.filter_scope(STATE, "Query.participants", ["ssn"], trail, search=True) is (
+        Scope.RELATED
+    )
+    gate.filter_matches(trail.audit, "Op", "Query.participants", ["ssn"], [OWN.record_id])
+    assert _events(trail) == [
+        ("read", "Participant.search", None, "allowed"),
+        ("read", "Participant.ssn", OWN.record_id, "allowed"),
+    ]
