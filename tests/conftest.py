@@ -11,17 +11,25 @@ from dataclasses import dataclass, replace
 
 import httpx
 import pytest
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncEngine
 
 from app import build_blob_store, create_app
 from datasources.engines import build_engines, dispose_engines
 from datasources.migrations import upgrade
+from datasources.models.fcr import MisidentifiedSsnRow, ParticipantRow
 from demo_data import seed_all
 from policy.tokens import issue_token
 from settings import SQL_SOURCES, Settings, load_settings
 from tests.services.postgres import create_database, drop_database, postgres_server_url
 from tests.services.servers import serve_app, state_sim_url
 
+pytest_plugins = ("tests.log_capture",)
+"""The session's log capture and the scan of it when the session ends (`log_scan`)."""
+
 SEED_PARTICIPANTS = 400
+KNOWN_PARTICIPANTS = 40
+"""How many seeded participants (by id) lend their SSN and date of birth to the log scan."""
 BACKENDS = ("sqlite", "postgres")
 
 
@@ -46,9 +54,35 @@ async def _prepare(settings: Settings) -> None:
         for source in SQL_SOURCES:
             await upgrade(source, engines[source])
         await seed_all(engines, participants=SEED_PARTICIPANTS, progress=False, blobs=blobs)
+        # imported here: pytest imports the plugin itself (pytest_plugins), to rewrite its asserts
+        from tests.log_capture import KNOWN_VALUES
+
+        KNOWN_VALUES.update(await _seeded_pii(engines["fcr"]))
     finally:
         await dispose_engines(engines)
         await blobs.close()
+
+
+async def _seeded_pii(fcr: AsyncEngine) -> set[str]:
+    """SSNs (with and without dashes) and birth dates of the first seeded participants.
+
+    Read as the hub is seeded, since the session's log scan runs after PostgreSQL's
+    test databases are dropped.
+    """
+    async with fcr.connect() as connection:
+        people = list(
+            await connection.execute(
+                select(ParticipantRow.ssn, ParticipantRow.date_of_birth)
+                .order_by(ParticipantRow.id)
+                .limit(KNOWN_PARTICIPANTS)
+            )
+        )
+        misidentified = await connection.execute(select(MisidentifiedSsnRow.ssn).limit(20))
+        ssns = [row.ssn for row in people] + [row.ssn for row in misidentified]
+    values = {row.date_of_birth.isoformat() for row in people}
+    for ssn in ssns:
+        values |= {ssn, ssn.replace("-", "")}
+    return values
 
 
 def _base_settings(tmp: str) -> Settings:
@@ -167,10 +201,3 @@ async def http(live_hub: str) -> AsyncIterator[httpx.AsyncClient]:
 
 def pytest_report_header() -> list[str]:
     return [f"hub test backends: {', '.join(BACKENDS)}; PID {os.getpid()}"]
-
-
-def pytest_configure(config: pytest.Config) -> None:
-    """Keep every log line of the session, for tests/test_zz_log_scan.py to scan."""
-    from tests.log_capture import install
-
-    install()
