@@ -19,7 +19,7 @@ from app import create_app
 from datasources.engines import build_engines, dispose_engines
 from datasources.models.fcr import ParticipantRow
 from tests.conftest import Hub, serving
-from tests.resolvers.test_statement_counts import count_statements
+from tests.resolvers.test_loaders_statement_counts import count_statements
 from tests.services.graphql_ws import subscriber
 
 MUTATION_REPORT = """
