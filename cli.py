@@ -16,8 +16,10 @@ from sqlalchemy import func, select
 from datasources.audit import VerifyResult
 from datasources.engines import build_engines, dispose_engines
 from datasources.migrations import upgrade
+from datasources.migrations.state import DatabaseNotReady, current_revisions, require_migrated
 from datasources.models.fcr import ParticipantRow
 from datasources.sql_audit import SqlAuditTrail
+from demo_data.seeding import DEFAULT_SEED, SEEDED_SOURCES, seed_all
 from policy.commands import policy_group
 from policy.retention import years_before
 from policy.tokens import ROLES, ClaimsRefused, issue_token
@@ -27,7 +29,26 @@ T = TypeVar("T")
 DISTRIBUTION = "child-support-hub"
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+class HubCommands(click.Group):
+    """The `hub` group: a mistake its user can mend is one line and an exit code, not a traceback.
+
+    Every command (and `hub policy`, `hub audit`) runs inside `invoke`, so settings that do
+    not describe a runnable hub, and a database that is missing, unreachable or not migrated,
+    are answered here once.
+    """
+
+    def invoke(self, ctx: click.Context) -> object:
+        try:
+            return super().invoke(ctx)
+        except SettingsError as error:
+            click.echo(f"configuration error: {error}", err=True)
+            sys.exit(2)
+        except DatabaseNotReady as error:
+            click.echo(str(error), err=True)
+            sys.exit(1)
+
+
+@click.group(cls=HubCommands, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name=DISTRIBUTION, prog_name="hub")
 def main() -> None:
     """The child support data exchange hub."""
@@ -57,7 +78,8 @@ def serve(host: str | None, port: int | None) -> None:
 
     from transport.http_protocol import HubH11Protocol
 
-    settings = _settings()
+    settings = load_settings()
+    asyncio.run(_require_migrated(settings, SQL_SOURCES))
     pid_file = settings.data_dir / "hub.pid"
     pid_file.parent.mkdir(parents=True, exist_ok=True)
     pid_file.write_text(f"{os.getpid()}\n")
@@ -76,11 +98,21 @@ def serve(host: str | None, port: int | None) -> None:
         pid_file.unlink(missing_ok=True)
 
 
+async def _require_migrated(settings: Settings, sources: tuple[str, ...]) -> None:
+    """Raise `DatabaseNotReady` unless every one of `sources` is at its newest migration."""
+    engines = build_engines({source: settings.database_urls[source] for source in sources})
+    try:
+        await require_migrated(engines, sources)
+    finally:
+        await dispose_engines(engines)
+
+
 async def _migrate_all() -> None:
-    settings = _settings()
+    settings = load_settings()
     engines = build_engines(settings.database_urls)
     try:
         for source in SQL_SOURCES:
+            await current_revisions(source, engines[source])  # unreachable: one line, not a trace
             await upgrade(source, engines[source])
             click.echo(f"{source}: up to date")
     finally:
@@ -94,10 +126,10 @@ def migrate() -> None:
 
 
 async def _seed(participants: int, seed: int, if_empty: bool) -> None:
-    from app import build_blob_store
-    from demo_data import seed_all
+    settings = load_settings()
+    await _require_migrated(settings, SEEDED_SOURCES)
+    from app import build_blob_store  # the composition root, imported only to seed
 
-    settings = _settings()
     engines = build_engines(settings.database_urls)
     blobs = build_blob_store(settings)
     try:
@@ -130,7 +162,7 @@ async def _seed(participants: int, seed: int, if_empty: bool) -> None:
     "seed_value",
     metavar="S",
     type=int,
-    default=20261123,
+    default=DEFAULT_SEED,
     show_default=True,
     help="Random seed, an integer: the same seed and N give the same data.",
 )
@@ -179,7 +211,7 @@ def token(
     """
     try:
         minted = issue_token(
-            _settings().token,
+            load_settings().token,
             role=role,
             subject=subject,
             jurisdiction=jurisdiction,
@@ -200,21 +232,14 @@ def print_schema() -> None:
     click.echo(hub_schema.as_str())
 
 
-def _settings() -> Settings:
-    try:
-        return load_settings()
-    except SettingsError as error:
-        click.echo(f"configuration error: {error}", err=True)
-        sys.exit(2)
-
-
 @main.group()
 def audit() -> None:
     """Check, checkpoint and purge the tamper-evident audit trail."""
 
 
 async def _on_audit_trail(work: Callable[[SqlAuditTrail], Awaitable[T]]) -> T:
-    settings = _settings()
+    settings = load_settings()
+    await _require_migrated(settings, ("audit",))
     engines = build_engines({"audit": settings.database_urls["audit"]})
     try:
         return await work(SqlAuditTrail(engines["audit"]))

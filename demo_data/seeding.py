@@ -19,6 +19,8 @@ from demo_data.summary import SeedSummary
 from demo_data.writer import clear, reset_sequences, write
 
 DEFAULT_SEED = 20261123
+SEEDED_SOURCES = ("fcr", "ndnh", "offsets", "documents")
+"""The sources whose databases `seed_all` writes (each must be migrated first)."""
 PARTICIPANTS_PER_BATCH = 5_000
 EMPLOYERS_PER_BATCH = 2_000
 
