@@ -12,20 +12,16 @@ from redis.asyncio import Redis
 from sqlalchemy.ext.asyncio import AsyncEngine
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
-from starlette.requests import Request
-from starlette.responses import JSONResponse
 from starlette.routing import Route, WebSocketRoute
 
-from datasources.blobs import BlobStore
+from datasources.blob_stores import build_blob_store as build_blob_store  # for `hub seed`
 from datasources.engines import build_engines, dispose_engines
 from datasources.file_directory import load_directory
 from datasources.http_state_systems import HttpStateSystemSource
-from datasources.local_blobs import LocalBlobStore
 from datasources.memory_bus import InProcessNoticeBus
 from datasources.notice_bus import NoticeBus
 from datasources.outbox_relay import relay_outbox
 from datasources.redis_bus import RedisStreamNoticeBus
-from datasources.s3_blobs import S3BlobStore
 from datasources.sources import Sources
 from datasources.sql_audit import SqlAuditTrail
 from datasources.sql_documents import SqlDocumentSource
@@ -40,9 +36,11 @@ from policy.retention import purge_on_schedule
 from schema import build_schema
 from settings import Settings, load_settings
 from transport.bearer import BearerAuthentication
+from transport.body_limit import BodySizeLimit
 from transport.downloads import build_download_routes
 from transport.graphiql import build_ide_routes
-from transport.graphql_http import BodySizeLimit, HubGraphQL
+from transport.graphql_http import HubGraphQL
+from transport.health import build_health_routes
 
 # pooled connections to the states' case systems, shared by every request
 STATE_SYSTEM_LIMITS = httpx.Limits(max_connections=100, max_keepalive_connections=20)
@@ -83,25 +81,6 @@ def build_bus(settings: Settings) -> NoticeBus:
             Redis.from_url(settings.redis_url), stream=settings.redis_stream
         )
     return InProcessNoticeBus()
-
-
-def build_blob_store(settings: Settings) -> BlobStore:
-    """Document contents in S3 when HUB_BLOB_S3_ENDPOINT is set, else under HUB_BLOB_DIR."""
-    s3 = settings.blob_s3
-    if s3 is None:
-        return LocalBlobStore(settings.blob_root)
-    return S3BlobStore(
-        httpx.AsyncClient(timeout=30.0),
-        endpoint=s3.endpoint,
-        bucket=s3.bucket,
-        region=s3.region,
-        access_key=s3.access_key,
-        secret_key=s3.secret_key,
-    )
-
-
-async def healthz(request: Request) -> JSONResponse:
-    return JSONResponse({"status": "ok"})
 
 
 def create_app(settings: Settings | None = None) -> Starlette:
@@ -146,7 +125,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
         routes=[
             Route("/graphql", graphql),  # every method: the view answers 405 with a code
             WebSocketRoute("/graphql", graphql),
-            Route("/healthz", healthz),
+            *build_health_routes(),
             *build_ide_routes(settings),
             *build_download_routes(sources=sources, settings=settings, gate=gate),
         ],

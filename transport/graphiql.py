@@ -28,6 +28,7 @@ from starlette.routing import BaseRoute, Mount, Route
 
 from policy.tokens import ROLE_CLAIMS, ROLES, ClaimsRefused, issue_token
 from settings import Settings, TokenSettings
+from transport.error_body import error_response
 
 # An installed (non-editable) hub finds the assets through HUB_GRAPHIQL_ASSETS_DIR.
 ASSETS_DIR: Path = Path(
@@ -129,9 +130,10 @@ def build_ide_routes(settings: Settings | None = None) -> list[BaseRoute]:
     return routes
 
 
-def _bad_input(message: str, status_code: int = 400, **extensions: str) -> JSONResponse:
-    error = {"message": message, "extensions": {"code": "BAD_USER_INPUT", **extensions}}
-    return JSONResponse({"errors": [error]}, status_code=status_code, headers=_NO_STORE)
+def _bad_input(message: str, status_code: int = 400, **extensions: str) -> Response:
+    return error_response(
+        status_code, message, "BAD_USER_INPUT", headers=_NO_STORE, extensions=extensions
+    )
 
 
 class _SignIn:

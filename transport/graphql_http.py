@@ -5,7 +5,8 @@ JSON object within the limits of `transport.request_json`, a mutation over GET (
 `Allow: POST`), a subscription over HTTP (they are served over WebSocket), a request
 without a query. Answers follow the GraphQL over HTTP spec's media types
 (`transport.media_types`): under `application/graphql-response+json` a request error
-is a 400 without `data`; under `application/json` every GraphQL answer is a 200.
+is a 400 without `data`; under `application/json` every GraphQL answer is a 200. Its
+refusals are written by `transport.error_body`; the body limit is `transport.body_limit`.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ import orjson
 from cross_web import AsyncHTTPRequestAdapter, HTTPException
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, Response
-from starlette.types import ASGIApp, Message, Receive, Scope, Send
+from starlette.types import Receive, Scope, Send
 from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
 from strawberry.exceptions import MissingQueryError
@@ -33,6 +34,8 @@ from resolvers.context import Context, build_context
 from schema.errors import INTERNAL_MESSAGE
 from settings import Settings
 from transport.bearer import VIEWER_KEY
+from transport.body_limit import BodyTooLarge
+from transport.error_body import error_response
 from transport.graphiql import render_ide_html
 from transport.graphql_ws import ANONYMOUS, HubTransportWsHandler
 from transport.media_types import GRAPHQL_RESPONSE_JSON, response_media_type
@@ -47,10 +50,6 @@ logger = logging.getLogger("hub.http")
 
 _STATUS_KEY = "hub.graphql_status"
 """Where `process_result` leaves the status of a request error for `__call__`."""
-
-
-def _error_body(message: str, code: str) -> dict[str, Any]:
-    return {"errors": [{"message": message, "extensions": {"code": code}}]}
 
 
 class Refusal(HTTPException):
@@ -81,9 +80,7 @@ class HubGraphQL(GraphQL[Context, None]):
 
     graphql_transport_ws_handler_class = HubTransportWsHandler
 
-    def __init__(
-        self, schema: Any, *, sources: Sources, settings: Settings, gate: Gate
-    ) -> None:
+    def __init__(self, schema: Any, *, sources: Sources, settings: Settings, gate: Gate) -> None:
         super().__init__(
             schema,
             graphql_ide="graphiql",
@@ -182,7 +179,7 @@ class HubGraphQL(GraphQL[Context, None]):
                 _negotiate(request, response)
         except HTTPException as error:
             response = _http_error_response(error, _accepted(request))
-        except _TooLarge:
+        except BodyTooLarge:
             raise  # BodySizeLimit answers
         except Exception as error:  # a bug of ours: the type in the log, a code to the client
             logger.error("request not handled (%s)", type(error).__name__)
@@ -233,45 +230,4 @@ def _http_error_response(error: HTTPException, media_type: str) -> Response:
         code = "INTERNAL_SERVER_ERROR"
     else:
         code = "BAD_USER_INPUT"
-    body = orjson.dumps(_error_body(reason, code))
-    return Response(body, status_code=status, headers=headers, media_type=media_type)
-
-
-class BodySizeLimit:
-    """Refuse request bodies over `max_bytes` (413) before anyone parses them."""
-
-    def __init__(self, app: ASGIApp, *, max_bytes: int) -> None:
-        self.app = app
-        self.max_bytes = max_bytes
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
-        declared = dict(scope["headers"]).get(b"content-length")
-        if declared is not None and (not declared.isdigit() or int(declared) > self.max_bytes):
-            await self._refuse(scope, receive, send)
-            return
-        seen = 0
-
-        async def counted() -> Message:
-            nonlocal seen
-            message = await receive()
-            seen += len(message.get("body", b""))
-            if seen > self.max_bytes:
-                raise _TooLarge
-            return message
-
-        try:
-            await self.app(scope, counted, send)
-        except _TooLarge:
-            await self._refuse(scope, receive, send)
-
-    async def _refuse(self, scope: Scope, receive: Receive, send: Send) -> None:
-        body = _error_body(f"request body over {self.max_bytes} bytes", "BAD_USER_INPUT")
-        response = Response(orjson.dumps(body), status_code=413, media_type="application/json")
-        await response(scope, receive, send)
-
-
-class _TooLarge(Exception):
-    pass
+    return error_response(status, reason, code, headers=headers, media_type=media_type)

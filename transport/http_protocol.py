@@ -2,7 +2,8 @@
 
 uvicorn refuses a request whose head h11 cannot parse (malformed, or headers past the
 buffer) itself, before any ASGI app sees it, with a plain-text 400. This protocol gives
-that refusal the JSON error body and contract code of every other refusal, and takes
+that refusal the JSON error body and contract code of every other refusal
+(`transport.error_body`), and takes
 headers up to `MAX_HEADER_BYTES` (h11's default is 16 KiB), far below the body limit.
 """
 
@@ -12,23 +13,17 @@ import asyncio
 from typing import Any
 
 import h11
-import orjson
 from uvicorn.config import Config
 from uvicorn.protocols.http.h11_impl import H11Protocol
 from uvicorn.server import ServerState
 
+from transport.error_body import JSON, error_body
+
 MAX_HEADER_BYTES = 256 * 1024
 """The request line and headers of one request, at most."""
 
-_REFUSAL = orjson.dumps(
-    {
-        "errors": [
-            {
-                "message": f"Not an HTTP request (or headers over {MAX_HEADER_BYTES} bytes).",
-                "extensions": {"code": "BAD_USER_INPUT"},
-            }
-        ]
-    }
+_REFUSAL = error_body(
+    f"Not an HTTP request (or headers over {MAX_HEADER_BYTES} bytes).", "BAD_USER_INPUT"
 )
 
 
@@ -47,7 +42,7 @@ class HubH11Protocol(H11Protocol):
             self.conn = h11.Connection(h11.SERVER, max_incomplete_event_size=MAX_HEADER_BYTES)
 
     def send_400_response(self, msg: str) -> None:
-        headers = [(b"content-type", b"application/json"), (b"connection", b"close")]
+        headers = [(b"content-type", JSON.encode()), (b"connection", b"close")]
         for event in (
             h11.Response(status_code=400, headers=headers, reason=b"Bad Request"),
             h11.Data(data=_REFUSAL),
