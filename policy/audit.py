@@ -8,14 +8,27 @@ alias or repeated fragment would let one query multiply the trail without tellin
 anything more. Once a batch is taken (`take`, or `drafts` replaced), the next read of that
 record is a new event, so three reads in three operations are three events, however long
 the log lives (a WebSocket connection, a subscription, a request).
+
+Every transport writes a result's events the same way, with `write_before_answer`, before
+that result leaves: the GraphQL HTTP answer (`schema.policy_extensions.AuditTrailWriter`),
+each WebSocket result (`transport.graphql_ws`) and a document download
+(`transport.downloads`). It fails closed: when the events cannot be written, the caller
+withholds the answer. Every log is made by `AuditLog.for_request`, which bounds the purpose
+a client declares.
 """
 
 from __future__ import annotations
 
+import logging
 from datetime import UTC, datetime
 
-from datasources.audit import AuditAction, AuditEventDraft, AuditOutcome
+from datasources.audit import AuditAction, AuditEventDraft, AuditOutcome, AuditTrail
 from policy.tokens import Viewer
+
+logger = logging.getLogger("hub.audit")
+
+PURPOSE_MAX_CHARS = 64
+"""How much of a declared purpose (the `X-Hub-Purpose` header) an event keeps."""
 
 _PendingKey = tuple[str, str, str, str | None, str]
 
@@ -28,6 +41,15 @@ class AuditLog:
         self.purpose = purpose
         self._drafts: list[AuditEventDraft] = []
         self._pending: set[_PendingKey] = set()
+
+    @classmethod
+    def for_request(cls, viewer: Viewer, purpose: str | None) -> AuditLog:
+        """A fresh log for one request or result; the purpose as declared, cut to its bound.
+
+        An empty purpose is no purpose. The cut keeps one header from growing every
+        event of the trail; every transport builds its log here, so they cut alike.
+        """
+        return cls(viewer=viewer, purpose=purpose[:PURPOSE_MAX_CHARS] if purpose else None)
 
     @property
     def drafts(self) -> list[AuditEventDraft]:
@@ -73,6 +95,25 @@ class AuditLog:
                 return
             self._pending.add(key)
         self._drafts.append(draft)
+
+
+async def write_before_answer(trail: AuditTrail, log: AuditLog, *, withheld: str) -> bool:
+    """Write the log's pending events in one batch; False when that failed.
+
+    Called before an answer leaves; on False the caller withholds it (fail closed): a
+    disclosure that is not in the trail must not happen. The log line names the
+    exception's type and what was withheld (`withheld`: "answer", "result",
+    "download"), nothing the events hold. With nothing pending, nothing is written.
+    """
+    drafts = log.take()
+    if not drafts:
+        return True
+    try:
+        await trail.append_many(drafts)
+    except Exception as error:  # any failure to record withholds the answer
+        logger.error("audit events not written (%s): %s withheld", type(error).__name__, withheld)
+        return False
+    return True
 
 
 def _key(draft: AuditEventDraft) -> _PendingKey:

@@ -175,6 +175,16 @@ def bearer_token(authorization: str | None) -> str:
     return token.strip()
 
 
+def authenticate(authorization: str | None, settings: TokenSettings) -> Viewer:
+    """The viewer of an `Authorization` header value: the one token check of every transport.
+
+    The HTTP middleware, the WebSocket's `connection_init` and the download route all
+    ask here, so a token is refused for the same reasons, with the same safe messages
+    (`TokenRefused`), whichever way it arrives.
+    """
+    return verify_token(bearer_token(authorization), settings)
+
+
 def issue_token(
     settings: TokenSettings,
     *,

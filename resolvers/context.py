@@ -56,7 +56,7 @@ def build_context(
         sources=sources,
         settings=settings,
         gate=gate,
-        audit=AuditLog(viewer=viewer, purpose=purpose[:64] if purpose else None),
+        audit=AuditLog.for_request(viewer, purpose),
     )
 
 
@@ -74,4 +74,4 @@ def build_operation_context(connection: Context) -> Context:
 def renew_for_next_result(context: Context) -> None:
     """Fresh loaders and audit log for a subscription's next result (sent results are done)."""
     context.loaders = build_loaders(context.sources)
-    context.audit = AuditLog(viewer=context.viewer, purpose=context.audit.purpose)
+    context.audit = AuditLog.for_request(context.viewer, context.audit.purpose)

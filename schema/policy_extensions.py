@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import logging
 from collections.abc import AsyncIterator, Iterator
 from functools import lru_cache
 
@@ -10,12 +9,11 @@ from graphql import DocumentNode, FieldNode, GraphQLError, visit
 from graphql.language import Visitor
 from strawberry.extensions import SchemaExtension
 
+from policy.audit import write_before_answer
 from policy.gate import Trail
 from policy.registry import INTROSPECTION
 from resolvers.context import Context
 from schema.errors import INTERNAL_MESSAGE
-
-logger = logging.getLogger("hub.audit")
 
 
 class _IntrospectionFinder(Visitor):
@@ -55,12 +53,9 @@ class AuditTrailWriter(SchemaExtension):
     async def on_operation(self) -> AsyncIterator[None]:
         yield
         context = self.execution_context.context
-        if not isinstance(context, Context) or not context.audit.drafts:
+        if not isinstance(context, Context):
             return
-        try:
-            await context.sources.audit.append_many(context.audit.take())
-        except Exception as error:  # any failure to record withholds the answer
-            logger.error("audit events not written (%s): answer withheld", type(error).__name__)
+        if not await write_before_answer(context.sources.audit, context.audit, withheld="answer"):
             result = self.execution_context.result
             if result is not None:
                 result.data = None

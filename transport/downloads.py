@@ -3,8 +3,10 @@
 The link (see `policy.download_links`) proves the hub offered this download
 recently; the bearer token proves who is downloading, and the policy decides
 again whether that viewer may still read the document (and its FTI). The download
-is written to the audit trail before the first byte leaves; if it cannot be
-written, nothing is sent.
+is written to the audit trail before the first byte leaves
+(`policy.audit.write_before_answer`); if it cannot be written, nothing is sent. The
+viewer is the one `transport.bearer.BearerAuthentication` found for the request;
+every refusal has the body of `transport.error_body`.
 """
 
 from __future__ import annotations
@@ -14,23 +16,25 @@ import logging
 from collections.abc import AsyncIterator
 
 from starlette.requests import Request
-from starlette.responses import JSONResponse, Response, StreamingResponse
+from starlette.responses import Response, StreamingResponse
 from starlette.routing import Route
 
 from datasources.audit import AuditAction, AuditOutcome
 from datasources.blobs import BlobNotFound, BlobStoreError
 from datasources.documents import DocumentRecord
 from datasources.sources import Sources
-from policy.audit import AuditLog
+from policy.audit import AuditLog, write_before_answer
 from policy.download_links import PATH_TEMPLATE, DownloadRefused, verify_download
 from policy.gate import Gate, Trail
 from policy.refusals import Refused
-from policy.tokens import TokenRefused, Viewer, bearer_token, verify_token
+from policy.tokens import TokenRefused, Viewer
 from resolvers.context import PURPOSE_HEADER
 from resolvers.errors import BadUserInput
 from resolvers.facts import document_facts
 from resolvers.ids import decode_int_id, encode_global_id
 from settings import Settings
+from transport.bearer import request_viewer
+from transport.error_body import BEARER_CHALLENGE, error_response
 
 logger = logging.getLogger("hub.downloads")
 
@@ -57,12 +61,11 @@ class _Stop(Exception):
         self.message = message or _MESSAGES.get(code, "not allowed for this viewer")
 
 
-def _error(stop: _Stop) -> JSONResponse:
-    body = {"errors": [{"message": stop.message, "extensions": {"code": stop.code}}]}
+def _error(stop: _Stop) -> Response:
     headers = {"Cache-Control": "no-store"}
     if stop.code == "UNAUTHENTICATED":
-        headers["WWW-Authenticate"] = 'Bearer realm="child-support-hub"'
-    return JSONResponse(body, status_code=_STATUS.get(stop.code, 403), headers=headers)
+        headers["WWW-Authenticate"] = BEARER_CHALLENGE
+    return error_response(_STATUS.get(stop.code, 403), stop.message, stop.code, headers=headers)
 
 
 class DocumentDownload:
@@ -75,16 +78,13 @@ class DocumentDownload:
 
     async def respond(self, request: Request) -> Response:
         if request.method not in ("GET", "HEAD"):
-            body = {
-                "errors": [{"message": _WRONG_METHOD, "extensions": {"code": "BAD_USER_INPUT"}}]
-            }
-            return JSONResponse(body, status_code=405, headers={"Allow": "GET, HEAD"})
+            allow = {"Allow": "GET, HEAD"}
+            return error_response(405, _WRONG_METHOD, "BAD_USER_INPUT", headers=allow)
         try:
             viewer = self._viewer(request)
         except _Stop as stop:
             return _error(stop)
-        purpose = request.headers.get(PURPOSE_HEADER)
-        audit = AuditLog(viewer=viewer, purpose=purpose[:64] if purpose else None)
+        audit = AuditLog.for_request(viewer, request.headers.get(PURPOSE_HEADER))
         try:
             record = await self._allowed_record(request, viewer, audit)
             content = await self._content(record)
@@ -96,9 +96,9 @@ class DocumentDownload:
         return _attachment(record, content)
 
     def _viewer(self, request: Request) -> Viewer:
+        """The viewer the bearer middleware decided on (after the method check, as before)."""
         try:
-            header = request.headers.get("authorization")
-            return verify_token(bearer_token(header), self.settings.token)
+            return request_viewer(request.scope)
         except TokenRefused as refused:
             raise _Stop("UNAUTHENTICATED", str(refused)) from refused
 
@@ -157,17 +157,13 @@ class DocumentDownload:
         )
 
     async def _refuse(self, stop: _Stop, audit: AuditLog) -> Response:
-        if audit.drafts and not await self._write_audit(audit):
+        if not await self._write_audit(audit):
             return _error(_Stop("INTERNAL_SERVER_ERROR"))
         return _error(stop)
 
     async def _write_audit(self, audit: AuditLog) -> bool:
-        try:
-            await self.sources.audit.append_many(audit.drafts)
-        except Exception as error:  # any failure to record withholds the content
-            logger.error("audit events not written (%s): download withheld", type(error).__name__)
-            return False
-        return True
+        """Write the download's events before anything leaves; False withholds it."""
+        return await write_before_answer(self.sources.audit, audit, withheld="download")
 
 
 def _global_id(record_id: int) -> str:

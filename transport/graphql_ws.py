@@ -2,8 +2,10 @@
 
 The token comes in `connection_init`; a bad or missing one closes with 4401, a role the
 policy does not let subscribe with 4403, and no `connection_init` in time with 4408.
-The socket is closed when the token expires. Audit events of each result are written
-before that result is sent.
+The token is checked by `policy.tokens.authenticate`, as on HTTP. The socket is closed
+when the token expires. Audit events of each result are written before that result is
+sent (`policy.audit.write_before_answer`); a `next` whose events cannot be written
+carries an internal error instead of its data.
 
 Each `subscribe` runs with a context of its own (`build_operation_context`): the
 connection's viewer, fresh loaders and audit log, renewed again for each result of a
@@ -31,8 +33,8 @@ from strawberry.subscriptions.protocols.graphql_transport_ws.handlers import (
 from strawberry.types.execution import ExecutionResult, PreExecutionError
 from strawberry.utils.aio import aclosing
 
-from policy.audit import AuditLog
-from policy.tokens import TokenRefused, Viewer, bearer_token, verify_token
+from policy.audit import AuditLog, write_before_answer
+from policy.tokens import TokenRefused, Viewer, authenticate
 from resolvers.context import Context, build_operation_context, renew_for_next_result
 from schema.errors import INTERNAL_MESSAGE
 
@@ -118,9 +120,9 @@ class HubTransportWsHandler(BaseGraphQLTransportWSHandler[Context, None]):
     async def handle_connection_init(self, message: ConnectionInitMessage) -> None:
         payload = message.get("payload") or {}
         context = self.context
+        authorization = _authorization(payload) if isinstance(payload, dict) else None
         try:
-            token = bearer_token(_authorization(payload) if isinstance(payload, dict) else None)
-            viewer = verify_token(token, context.settings.token)
+            viewer = authenticate(authorization, context.settings.token)
         except TokenRefused:
             await self.websocket.close(code=4401, reason="Unauthorized")
             return
@@ -128,7 +130,7 @@ class HubTransportWsHandler(BaseGraphQLTransportWSHandler[Context, None]):
             await self.websocket.close(code=4403, reason="Forbidden")
             return
         context.viewer = viewer
-        context.audit = AuditLog(viewer=viewer)
+        context.audit = AuditLog.for_request(viewer, None)
         self._close_at_expiry(viewer)
         await super().handle_connection_init(message)
 
@@ -238,16 +240,7 @@ class HubTransportWsHandler(BaseGraphQLTransportWSHandler[Context, None]):
         context = self._contexts.get(str(message.get("id")))
         if context is None:
             return True
-        audit = context.audit
-        drafts, audit.drafts = audit.drafts, []
-        if not drafts:
-            return True
-        try:
-            await context.sources.audit.append_many(drafts)
-        except Exception as error:  # fail closed: the result is withheld
-            logger.error("audit events not written (%s): result withheld", type(error).__name__)
-            return False
-        return True
+        return await write_before_answer(context.sources.audit, context.audit, withheld="result")
 
     async def cleanup_operation(self, operation_id: str) -> None:
         # also for an operation cancelled before its task ran (and so before its `finally`)
