@@ -351,3 +351,35 @@ def test_a_search_that_may_run_is_audited_and_so_is_each_match(gate: Gate):
         ("read", "Participant.search", None, "allowed"),
         ("read", "Participant.ssn", OWN.record_id, "allowed"),
     ]
+
+
+ADDRESS_SOURCES = """
+query Sources { participants(first: 100) { edges { node { id addresses { source } } } } }
+"""
+
+
+async def _sources_by_participant(context: Context) -> dict[str, list[str]]:
+    result = await hub_schema.execute(ADDRESS_SOURCES, context_value=context)
+    # a participant under a family violence indicator has no locate information for anyone
+    assert {(error.extensions or {}).get("code") for error in result.errors or []} <= {
+        "FVI_PROTECTED"
+    }
+    assert result.data is not None
+    return {
+        edge["node"]["id"]: [address["source"] for address in edge["node"]["addresses"]]
+        for edge in result.data["participants"]["edges"]
+        if edge["node"]["addresses"] is not None
+    }
+
+
+async def test_schema_leaves_irs_addresses_out_of_a_list_without_fti(context_for: ContextFor):
+    # given what OCSS staff with FTI clearance see of participants' addresses
+    cleared = await _sources_by_participant(await context_for("ocss_staff", fti=True))
+    assert any("IRS" in sources for sources in cleared.values()), "seeded IRS addresses"
+    # when staff without clearance list the same addresses
+    plain = await _sources_by_participant(await context_for("ocss_staff"))
+    # then the gate left out each IRS address (FTI) and nothing else
+    assert plain == {
+        participant: [source for source in sources if source != "IRS"]
+        for participant, sources in cleared.items()
+    }
