@@ -7,11 +7,12 @@ from datetime import datetime
 from strawberry import Info
 
 from datasources.audit import AuditEventRecord, AuditFilter
-from datasources.pages import Page
 from resolvers.context import Context
-from resolvers.paging import fetch_page, page_request
+from resolvers.paging import ConnectionView, connection_of, fetch_page, page_request
 
 LIST_NAME = "AuditEvent"
+AuditEventPage = ConnectionView[AuditEventRecord]
+"""Events are served as the trail holds them: every field of `AuditEvent` is one of theirs."""
 
 
 async def resolve_audit_events(
@@ -22,7 +23,8 @@ async def resolve_audit_events(
     since: datetime | None,
     first: int | None,
     after: str | None,
-) -> Page[AuditEventRecord]:
+) -> AuditEventPage:
     page = page_request(first, after, LIST_NAME, default=50)
     where = AuditFilter(subject=subject, resource=resource, since=since)
-    return await fetch_page(info.context.sources.audit.list_events(where, page))
+    found = await fetch_page(info.context.sources.audit.list_events(where, page))
+    return connection_of(found, LIST_NAME, found.items)

@@ -4,19 +4,29 @@ from __future__ import annotations
 
 from strawberry import Info
 
-from datasources.directory import DirectoryEntryRecord
-from datasources.fcr import CaseFilter, CaseRecord, CaseRoleRecord
-from datasources.pages import Page
+from datasources.fcr import CaseFilter
 from resolvers.context import Context
+from resolvers.directory import resolve_jurisdiction
+from resolvers.documents import resolve_case_documents
 from resolvers.errors import NotFound
 from resolvers.ids import decode_int_id
-from resolvers.paging import fetch_page, page_request
+from resolvers.paging import ConnectionView, build_connection, fetch_page, page_request
+from resolvers.views import (
+    CaseParticipantView,
+    CaseView,
+    DirectoryEntryView,
+    DocumentView,
+    case_participant_view,
+    case_view,
+    document_view,
+)
 
 LIST_NAME = "Case"
 
 
-async def resolve_case(info: Info[Context, None], id: str) -> CaseRecord | None:
-    return await info.context.loaders.case_by_id.load(decode_int_id(id, "Case"))
+async def resolve_case(info: Info[Context, None], id: str) -> CaseView | None:
+    found = await info.context.loaders.case_by_id.load(decode_int_id(id, "Case"))
+    return case_view(found) if found else None
 
 
 async def resolve_cases(
@@ -27,29 +37,36 @@ async def resolve_cases(
     status: str | None,
     first: int | None,
     after: str | None,
-) -> Page[CaseRecord]:
+) -> ConnectionView[CaseView]:
     page = page_request(first, after, LIST_NAME)
     where = CaseFilter(
         jurisdiction=state,
         participant_id=decode_int_id(participant_id, "Participant") if participant_id else None,
         status=status,
     )
-    return await fetch_page(info.context.sources.fcr.list_cases(where, page))
+    found = await fetch_page(info.context.sources.fcr.list_cases(where, page))
+    return build_connection(found, LIST_NAME, case_view)
 
 
-async def load_case(info: Info[Context, None], case_id: int) -> CaseRecord:
+async def load_case(info: Info[Context, None], case_id: int) -> CaseView:
+    """The case a record names; NOT_FOUND when it is gone."""
     found = await info.context.loaders.case_by_id.load(case_id)
     if found is None:
         raise NotFound("case not found")
-    return found
+    return case_view(found)
 
 
-async def resolve_case_roles(info: Info[Context, None], case_id: int) -> list[CaseRoleRecord]:
-    return await info.context.loaders.roles_by_case_id.load(case_id)
+def case_state(root: CaseView, info: Info[Context, None]) -> DirectoryEntryView:
+    """`Case.state`: the jurisdiction that holds the case."""
+    return resolve_jurisdiction(info, root.jurisdiction)
 
 
-def resolve_jurisdiction(info: Info[Context, None], code: str) -> DirectoryEntryRecord:
-    found = info.context.sources.directory.get(code)
-    if found is None:
-        raise NotFound("jurisdiction not in the directory")
-    return found
+async def case_participants(root: CaseView, info: Info[Context, None]) -> list[CaseParticipantView]:
+    roles = await info.context.loaders.roles_by_case_id.load(root.case_id)
+    return [case_participant_view(role) for role in roles]
+
+
+async def case_documents(root: CaseView, info: Info[Context, None]) -> list[DocumentView]:
+    """`Case.documents`: those the viewer may see (the guard checks each one again)."""
+    records = await resolve_case_documents(info, root.case_id)
+    return [document_view(record) for record in records]

@@ -14,32 +14,39 @@ import uuid
 from strawberry import Info
 
 from datasources.documents import DocumentDraft, DocumentRecord
-from datasources.pages import Page
 from policy.download_links import sign_download
 from policy.gate import Scope
 from policy.vocabulary import Resource
 from resolvers.context import Context
+from resolvers.directory import resolve_jurisdiction
 from resolvers.document_input import DocumentInput, Problems, check_request, check_send
 from resolvers.errors import NotFound
 from resolvers.ids import decode_int_id, encode_global_id
-from resolvers.paging import empty_page, fetch_page, page_request
+from resolvers.paging import ConnectionView, build_connection, empty_page, fetch_page, page_request
+from resolvers.views import (
+    CaseView,
+    DirectoryEntryView,
+    DocumentPayloadView,
+    DocumentView,
+    case_view,
+    document_view,
+)
 from resolvers.writes import audit_write, target_id
 
 LIST_NAME = "Document"
 TYPE_NAME = "Document"
-WriteResult = tuple[DocumentRecord | None, Problems]
 
 
 def document_id(record: DocumentRecord) -> str:
     return encode_global_id(TYPE_NAME, record.id)
 
 
-async def resolve_document(info: Info[Context, None], id: str) -> DocumentRecord:
+async def resolve_document(info: Info[Context, None], id: str) -> DocumentView:
     """A document by id; unknown ids are NOT_FOUND, as are documents the viewer may not see."""
     found = await info.context.loaders.document_by_id.load(decode_int_id(id, TYPE_NAME))
     if found is None:
         raise NotFound("not found")
-    return found
+    return document_view(found)
 
 
 def _scope(info: Info[Context, None], coordinate: str) -> tuple[Scope, str | None]:
@@ -58,16 +65,16 @@ async def resolve_documents(
     status: str | None,
     first: int | None,
     after: str | None,
-) -> Page[DocumentRecord]:
+) -> ConnectionView[DocumentView]:
     page = page_request(first, after, LIST_NAME)
     scope, jurisdiction = _scope(info, "Query.documents")
     case_key = decode_int_id(case_id, "Case") if case_id is not None else None
     if scope is Scope.NONE:
-        return empty_page()
+        return build_connection(empty_page(), LIST_NAME, document_view)
     pending = info.context.sources.documents.list_for_jurisdiction(
         jurisdiction, case_id=case_key, status=status, page=page
     )
-    return await fetch_page(pending)
+    return build_connection(await fetch_page(pending), LIST_NAME, document_view)
 
 
 async def resolve_case_documents(info: Info[Context, None], case_id: int) -> list[DocumentRecord]:
@@ -81,16 +88,32 @@ async def resolve_case_documents(info: Info[Context, None], case_id: int) -> lis
     return [r for r in records if jurisdiction in (r.sender, r.recipient)]
 
 
-def download_url(info: Info[Context, None], record: DocumentRecord) -> str | None:
+async def document_case(root: DocumentView, info: Info[Context, None]) -> CaseView | None:
+    """`Document.case`: the FCR case the document is about, if any."""
+    if root.case_id is None:
+        return None
+    found = await info.context.loaders.case_by_id.load(root.case_id)
+    return case_view(found) if found else None
+
+
+def document_sender(root: DocumentView, info: Info[Context, None]) -> DirectoryEntryView:
+    return resolve_jurisdiction(info, root.sender_code)
+
+
+def document_recipient(root: DocumentView, info: Info[Context, None]) -> DirectoryEntryView:
+    return resolve_jurisdiction(info, root.recipient_code)
+
+
+def download_url(root: DocumentView, info: Info[Context, None]) -> str | None:
     """A link valid for the configured TTL; None while the document has no content."""
-    if not record.has_content:
+    if not root.has_content:
         return None
     settings = info.context.settings
     expires_at = int(time.time()) + settings.download_url_ttl_seconds
-    return sign_download(document_id(record), expires_at=expires_at, secret=settings.token.secret)
+    return sign_download(root.id, expires_at=expires_at, secret=settings.token.secret)
 
 
-async def send_document(info: Info[Context, None], data: DocumentInput) -> WriteResult:
+async def send_document(info: Info[Context, None], data: DocumentInput) -> DocumentPayloadView:
     """Validate, store the content, record the document; a refusal changes nothing."""
     checked = await check_send(info, data)
     if checked.problems:
@@ -110,7 +133,7 @@ async def send_document(info: Info[Context, None], data: DocumentInput) -> Write
     return _written(info, record)
 
 
-async def request_document(info: Info[Context, None], data: DocumentInput) -> WriteResult:
+async def request_document(info: Info[Context, None], data: DocumentInput) -> DocumentPayloadView:
     """Record a request for a document; it carries no content."""
     checked = await check_request(info, data)
     if checked.problems:
@@ -124,9 +147,11 @@ async def request_document(info: Info[Context, None], data: DocumentInput) -> Wr
     return _written(info, record)
 
 
-def _refused(info: Info[Context, None], data: DocumentInput, problems: Problems) -> WriteResult:
+def _refused(
+    info: Info[Context, None], data: DocumentInput, problems: Problems
+) -> DocumentPayloadView:
     audit_write(info, resource=Resource.DOCUMENT, record_id=_target(data), refused=True)
-    return None, problems
+    return DocumentPayloadView(document=None, user_errors=problems)
 
 
 def _target(data: DocumentInput) -> str | None:
@@ -134,6 +159,6 @@ def _target(data: DocumentInput) -> str | None:
     return target_id(data.case_id, "Case")
 
 
-def _written(info: Info[Context, None], record: DocumentRecord) -> WriteResult:
+def _written(info: Info[Context, None], record: DocumentRecord) -> DocumentPayloadView:
     audit_write(info, resource=Resource.DOCUMENT, record_id=document_id(record), refused=False)
-    return record, []
+    return DocumentPayloadView(document=document_view(record), user_errors=[])

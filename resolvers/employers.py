@@ -6,14 +6,23 @@ import re
 
 from strawberry import Info
 
-from datasources.addresses import ContactRecord
-from datasources.ndnh import EmployerAddressRecord, EmployerFilter, EmployerRecord
-from datasources.pages import Page
+from datasources.ndnh import EmployerFilter
 from policy.gate import Scope, Trail
 from policy.vocabulary import Resource
 from resolvers.context import Context
 from resolvers.errors import BadUserInput, NotFound
-from resolvers.paging import empty_page, fetch_page, page_request
+from resolvers.paging import ConnectionView, build_connection, empty_page, fetch_page, page_request
+from resolvers.views import (
+    ContactView,
+    EmployerAddressView,
+    EmployerView,
+    NewHireView,
+    NoticeView,
+    QuarterlyWageView,
+    contact_view,
+    employer_address_view,
+    employer_view,
+)
 
 LIST_NAME = "Employer"
 _FEIN = re.compile(r"^\d{2}-\d{7}$")
@@ -25,7 +34,7 @@ def _check_fein(fein: str) -> str:
     return fein
 
 
-async def resolve_employer(info: Info[Context, None], fein: str) -> EmployerRecord | None:
+async def resolve_employer(info: Info[Context, None], fein: str) -> EmployerView | None:
     """The employer of `fein`; refused alike whether or not another organisation has it.
 
     A viewer who may read only its own organisation gets the same FORBIDDEN for any other
@@ -37,7 +46,8 @@ async def resolve_employer(info: Info[Context, None], fein: str) -> EmployerReco
         operation = info.operation.name.value if info.operation and info.operation.name else None
         trail = Trail(context.audit, operation, Resource.EMPLOYER)
         context.gate.refuse_unrelated(viewer, "Query.employer", trail)
-    return await context.loaders.employer_by_fein.load(fein)
+    found = await context.loaders.employer_by_fein.load(fein)
+    return employer_view(found) if found else None
 
 
 def _postal_code(info: Info[Context, None], state: str | None) -> str | None:
@@ -58,35 +68,43 @@ async def resolve_employers(
     e_iwo_participant: bool | None,
     first: int | None,
     after: str | None,
-) -> Page[EmployerRecord]:
+) -> ConnectionView[EmployerView]:
     page = page_request(first, after, LIST_NAME)
     viewer = info.context.viewer
     scope = info.context.gate.list_scope(viewer, "Query.employers").scope
     if scope is Scope.NONE or (scope is Scope.RELATED and viewer.fein is None):
-        return empty_page()
+        return build_connection(empty_page(), LIST_NAME, employer_view)
     where = EmployerFilter(
         name=name,
         state=_postal_code(info, state),
         e_iwo_participant=e_iwo_participant,
         fein=viewer.fein if scope is Scope.RELATED else None,
     )
-    return await fetch_page(info.context.sources.ndnh.list_employers(where, page))
+    found = await fetch_page(info.context.sources.ndnh.list_employers(where, page))
+    return build_connection(found, LIST_NAME, employer_view)
 
 
-async def load_employer(info: Info[Context, None], employer_id: int) -> EmployerRecord:
+async def load_employer(info: Info[Context, None], employer_id: int) -> EmployerView:
     found = await info.context.loaders.employer_by_id.load(employer_id)
     if found is None:
         raise NotFound("employer not found")
-    return found
+    return employer_view(found)
 
 
-async def resolve_employer_addresses(
-    info: Info[Context, None], employer_id: int
-) -> list[EmployerAddressRecord]:
-    return await info.context.loaders.employer_addresses_by_employer_id.load(employer_id)
+async def employer_of(
+    root: NewHireView | QuarterlyWageView | NoticeView, info: Info[Context, None]
+) -> EmployerView:
+    """The employer a new hire, a wage or a termination notice names."""
+    return await load_employer(info, root.employer_id)
 
 
-async def resolve_employer_contacts(
-    info: Info[Context, None], employer_id: int
-) -> list[ContactRecord]:
-    return await info.context.loaders.employer_contacts_by_employer_id.load(employer_id)
+async def employer_addresses(
+    root: EmployerView, info: Info[Context, None]
+) -> list[EmployerAddressView]:
+    found = await info.context.loaders.employer_addresses_by_employer_id.load(root.employer_id)
+    return [employer_address_view(record) for record in found]
+
+
+async def employer_contacts(root: EmployerView, info: Info[Context, None]) -> list[ContactView]:
+    found = await info.context.loaders.employer_contacts_by_employer_id.load(root.employer_id)
+    return [contact_view(record) for record in found]

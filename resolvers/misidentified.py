@@ -3,56 +3,44 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from strawberry import Info
 
 from datasources.fcr import MisidentifiedSsnRecord, ParticipantRecord
-from policy.relations import ParticipantFacts
 from policy.vocabulary import Outcome
 from resolvers.context import Context
 from resolvers.errors import BadUserInput
-from resolvers.ids import decode_int_id, encode_global_id
+from resolvers.facts import participant_facts, report_record_id
+from resolvers.ids import decode_int_id
+from resolvers.participants import build_participant
+from resolvers.views import MisidentifiedSsnPayloadView, misidentified_view
 from resolvers.writes import InputProblem, audit_write, target_id
 
 SSN_FORMAT = re.compile(r"^\d{3}-\d{2}-\d{4}$")
 RESOURCE = "MisidentifiedSsn"
 
 
-@dataclass(frozen=True)
-class MisidentifiedResult:
-    record: MisidentifiedSsnRecord | None
-    participant: ParticipantRecord | None
-    problems: list[InputProblem]
+Payload = MisidentifiedSsnPayloadView
 
 
 def _refused(
     info: Info[Context, None], participant_id: str, problems: list[InputProblem]
-) -> MisidentifiedResult:
+) -> Payload:
     """Nothing changes; the event names the participant the input targeted, if it named one."""
     record_id = target_id(participant_id, "Participant")
     audit_write(info, resource=RESOURCE, record_id=record_id, refused=True)
-    return MisidentifiedResult(None, None, problems)
+    return Payload(misidentified_ssn=None, user_errors=problems)
 
 
-def _written(
+async def _written(
     info: Info[Context, None], record: MisidentifiedSsnRecord, participant: ParticipantRecord
-) -> MisidentifiedResult:
+) -> Payload:
     # a later write of the same request must see this one
     info.context.loaders.misidentified_ssns_by_participant_id.clear(record.participant_id)
     audit_write(info, resource=RESOURCE, record_id=report_record_id(record), refused=False)
-    return MisidentifiedResult(record, participant, [])
-
-
-def report_record_id(record: MisidentifiedSsnRecord) -> str:
-    """The trail's record id of one report (written or read): the participant's id and its own.
-
-    Both, because a withdrawn report's row is gone: its id alone would no longer say
-    whose record changed. Global ids never contain "/".
-    """
-    participant = encode_global_id("Participant", record.participant_id)
-    return f"{participant}/{encode_global_id(RESOURCE, record.id)}"
+    owner = await build_participant(info, participant)
+    return Payload(misidentified_ssn=misidentified_view(record, owner.facts), user_errors=[])
 
 
 def _check_input(participant_id: str, ssn: str) -> tuple[int | None, list[InputProblem]]:
@@ -75,7 +63,7 @@ async def _own_participant(
     if participant is None:
         return None, [InputProblem(("input", "participantId"), "no such participant", "NOT_FOUND")]
     jurisdictions = await context.loaders.jurisdictions_by_participant_id.load(key)
-    facts = ParticipantFacts(encode_global_id("Participant", key), jurisdictions, False)
+    facts = participant_facts(participant, jurisdictions)
     # the mutation being resolved names its rule (policy.registry.WRITE_RULES)
     decision = context.gate.write(context.viewer, f"Mutation.{info.field_name}", facts)
     if decision.outcome is not Outcome.ALLOW:
@@ -90,7 +78,7 @@ async def _own_participant(
 
 async def add_misidentified_ssn(
     info: Info[Context, None], participant_id: str, ssn: str
-) -> MisidentifiedResult:
+) -> Payload:
     key, problems = _check_input(participant_id, ssn)
     if key is None or problems:
         return _refused(info, participant_id, problems)
@@ -108,12 +96,12 @@ async def add_misidentified_ssn(
             ("input", "ssn"), "this SSN is already reported for the participant"
         )
         return _refused(info, participant_id, [duplicate])
-    return _written(info, record, participant)
+    return await _written(info, record, participant)
 
 
 async def remove_misidentified_ssn(
     info: Info[Context, None], participant_id: str, ssn: str
-) -> MisidentifiedResult:
+) -> Payload:
     key, problems = _check_input(participant_id, ssn)
     if key is None or problems:
         return _refused(info, participant_id, problems)
@@ -133,4 +121,4 @@ async def remove_misidentified_ssn(
     if not await info.context.sources.fcr.remove_misidentified_ssn(entry.id):
         problem = InputProblem(("input", "ssn"), "no such report", "NOT_FOUND")
         return _refused(info, participant_id, [problem])
-    return _written(info, entry, participant)
+    return await _written(info, entry, participant)

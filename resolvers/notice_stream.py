@@ -17,7 +17,8 @@ from datasources.notices import NoticeSource, TerminationNoticeRecord
 from resolvers.context import Context
 from resolvers.facts import notice_facts
 from resolvers.ids import decode_int_id
-from resolvers.notices import LIST_NAME
+from resolvers.notices import LIST_NAME, build_notice_fresh
+from resolvers.views import NoticeView
 
 SUBSCRIPTION = "Subscription.terminationNotices"
 REPLAY_PAGE = 500
@@ -85,3 +86,11 @@ async def stream_notices(
             found = (await source.get_many([event]))[0]
             if found is not None and _admitted(context, found):
                 yield found
+
+
+async def stream_notice_views(
+    info: Info[Context, None], after: str | None
+) -> AsyncIterator[NoticeView]:
+    """`Subscription.terminationNotices`: each notice admitted, with its facts read anew."""
+    async for record in stream_notices(info, after):
+        yield await build_notice_fresh(info, record)

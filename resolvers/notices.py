@@ -12,18 +12,38 @@ from strawberry import Info
 from datasources.addresses import AddressRecord
 from datasources.ndnh import EmployerRecord
 from datasources.notices import NoticeDraft, NoticeFilter, TerminationNoticeRecord
-from datasources.pages import Page, PageRequest
+from datasources.pages import PageRequest
 from policy.gate import Scope
-from policy.relations import NoticeFacts, ParticipantFacts
 from policy.vocabulary import Outcome, Relation
 from resolvers.context import Context
+from resolvers.directory import resolve_jurisdiction
+from resolvers.facts import load_notice_facts
 from resolvers.ids import encode_global_id
-from resolvers.paging import empty_page, fetch_page, page_request
+from resolvers.paging import ConnectionView, connection_of, empty_page, fetch_page, page_request
+from resolvers.participants import build_participant, load_participant
+from resolvers.views import (
+    DirectoryEntryView,
+    NoticeView,
+    ParticipantView,
+    ReportTerminationPayloadView,
+    notice_view,
+)
 from resolvers.writes import InputProblem, audit_write
 
 LIST_NAME = "TerminationNotice"
 SSN_FORMAT = re.compile(r"^\d{3}-\d{2}-\d{4}$")
 ZIP_FORMAT = re.compile(r"^\d{5}(-\d{4})?$")
+
+
+@dataclass(frozen=True)
+class ReportedAddress:
+    """The employee's last known address as the employer typed it."""
+
+    line1: str
+    line2: str | None
+    city: str
+    state: str
+    zip: str
 
 
 @dataclass(frozen=True)
@@ -33,58 +53,39 @@ class TerminationReport:
     employee_last_name: str
     terminated_on: date | None
     never_employed: bool
-    last_known_address: AddressRecord | None
+    last_known_address: ReportedAddress | None
     new_employer_name: str | None
 
 
-@dataclass(frozen=True)
-class ReportResult:
-    notice: TerminationNoticeRecord | None
-    problems: list[InputProblem]
-
-
-def notice_facts(
-    record: TerminationNoticeRecord, participant: ParticipantFacts | None = None
-) -> NoticeFacts:
-    return NoticeFacts(
-        encode_global_id(LIST_NAME, record.id),
-        record.employer_fein,
-        frozenset(record.states),
-        participant,
-    )
-
-
-async def load_notice_facts(
+async def build_notices(
     info: Info[Context, None], records: Sequence[TerminationNoticeRecord], *, fresh: bool = False
-) -> list[NoticeFacts]:
-    """Each notice's facts with its matched participant's as the FCR holds them now.
+) -> list[NoticeView]:
+    """Notices with their matched participants' current facts (for the locate fields)."""
+    facts = await load_notice_facts(info, records, fresh=fresh)
+    return [notice_view(r, f) for r, f in zip(records, facts, strict=True)]
 
-    The locate information a notice carries is decided on the participant's current family
-    violence indicator and case holders, not those of the day it was reported. `fresh`
-    drops what the loaders remember of these participants first (a subscription's loaders
-    outlive one event; a flag set since must count).
-    """
-    loaders = info.context.loaders
-    ids = sorted({r.participant_id for r in records if r.participant_id is not None})
-    if fresh:
-        for participant_id in ids:
-            loaders.participant_by_id.clear(participant_id)
-            loaders.jurisdictions_by_participant_id.clear(participant_id)
-    people = await loaders.participant_by_id.load_many(ids)
-    holders = await loaders.jurisdictions_by_participant_id.load_many(ids)
-    known = {
-        participant_id: ParticipantFacts(
-            encode_global_id("Participant", participant_id),
-            held,
-            # a participant gone from the FCR is treated as protected: fail closed
-            person is None or person.family_violence,
-        )
-        for participant_id, person, held in zip(ids, people, holders, strict=True)
-    }
-    return [
-        notice_facts(r, None if r.participant_id is None else known[r.participant_id])
-        for r in records
-    ]
+
+async def build_notice(info: Info[Context, None], record: TerminationNoticeRecord) -> NoticeView:
+    return (await build_notices(info, [record]))[0]
+
+
+async def build_notice_fresh(
+    info: Info[Context, None], record: TerminationNoticeRecord
+) -> NoticeView:
+    """A notice for a subscriber: the participant's facts read anew for each event."""
+    return (await build_notices(info, [record], fresh=True))[0]
+
+
+async def notice_participant(root: NoticeView, info: Info[Context, None]) -> ParticipantView | None:
+    """`TerminationNotice.participant`: the matched participant; None when none matched."""
+    if root.participant_id is None:
+        return None
+    return await build_participant(info, await load_participant(info, root.participant_id))
+
+
+def notice_states(root: NoticeView, info: Info[Context, None]) -> list[DirectoryEntryView]:
+    """`TerminationNotice.states`: the jurisdictions notified."""
+    return [resolve_jurisdiction(info, code) for code in root.state_codes]
 
 
 async def load_notice(info: Info[Context, None], notice_id: int) -> TerminationNoticeRecord | None:
@@ -107,15 +108,16 @@ def _scope(context: Context) -> NoticeFilter | None:
 
 async def resolve_notices(
     info: Info[Context, None], *, since: datetime | None, first: int | None, after: str | None
-) -> Page[TerminationNoticeRecord]:
+) -> ConnectionView[NoticeView]:
     page = page_request(first, after, LIST_NAME)
     scope = _scope(info.context)
     if scope is None:
-        return empty_page()
+        return connection_of(empty_page(), LIST_NAME, [])
     where = NoticeFilter(
         since=since, employer_fein=scope.employer_fein, jurisdiction=scope.jurisdiction
     )
-    return await fetch_page(info.context.sources.notices.list_notices(where, page))
+    found = await fetch_page(info.context.sources.notices.list_notices(where, page))
+    return connection_of(found, LIST_NAME, await build_notices(info, found.items))
 
 
 def _check_report(report: TerminationReport, postal_codes: set[str]) -> list[InputProblem]:
@@ -146,7 +148,7 @@ def _check_dates(report: TerminationReport) -> list[InputProblem]:
     return []
 
 
-def _check_address(address: AddressRecord, postal_codes: set[str]) -> list[InputProblem]:
+def _check_address(address: ReportedAddress, postal_codes: set[str]) -> list[InputProblem]:
     problems = []
     if not address.line1.strip() or not address.city.strip():
         problems.append(_bad("lastKnownAddress", "line1 and city are required"))
@@ -162,9 +164,11 @@ def _bad(field: str, message: str, sub: str | None = None) -> InputProblem:
     return InputProblem(path, message)
 
 
-def _refused(info: Info[Context, None], problems: list[InputProblem]) -> ReportResult:
+def _refused(
+    info: Info[Context, None], problems: list[InputProblem]
+) -> ReportTerminationPayloadView:
     audit_write(info, resource=LIST_NAME, record_id=None, refused=True)
-    return ReportResult(None, problems)
+    return ReportTerminationPayloadView(notice=None, user_errors=problems)
 
 
 async def _states_to_notify(
@@ -206,6 +210,7 @@ def _draft(
     states: tuple[str, ...],
 ) -> NoticeDraft:
     first, last = report.employee_first_name.strip(), report.employee_last_name.strip()
+    address = report.last_known_address
     return NoticeDraft(
         employer_id=employer.id,
         employer_fein=employer.fein,
@@ -213,13 +218,19 @@ def _draft(
         employee_name=f"{first} {last}",
         terminated_on=report.terminated_on,
         never_employed=report.never_employed,
-        last_known_address=report.last_known_address,
+        last_known_address=AddressRecord(
+            address.line1, address.line2, address.city, address.state.upper(), address.zip
+        )
+        if address
+        else None,
         new_employer_name=report.new_employer_name,
         states=states,
     )
 
 
-async def report_termination(info: Info[Context, None], report: TerminationReport) -> ReportResult:
+async def report_termination(
+    info: Info[Context, None], report: TerminationReport
+) -> ReportTerminationPayloadView:
     """Validate, match, and record the notice with its outbox entry; nothing on refusal."""
     context = info.context
     employer, problems = await _reporting_employer(info)
@@ -233,7 +244,7 @@ async def report_termination(info: Info[Context, None], report: TerminationRepor
     context.sources.outbox_wake.set()
     record_id = encode_global_id(LIST_NAME, notice.id)
     audit_write(info, resource=LIST_NAME, record_id=record_id, refused=False)
-    return ReportResult(notice, [])
+    return ReportTerminationPayloadView(notice=await build_notice(info, notice), user_errors=[])
 
 
 async def _postal_codes(context: Context) -> set[str]:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
 from decimal import Decimal
 
 from strawberry import Info
@@ -13,11 +12,12 @@ from datasources.offsets import (
     ConcurrentUpdate,
     OffsetCertificationRecord,
 )
-from policy.relations import CertificationFacts
 from policy.vocabulary import Outcome
 from resolvers.context import Context
 from resolvers.errors import BadUserInput
+from resolvers.facts import certification_facts
 from resolvers.ids import decode_int_id, encode_global_id
+from resolvers.views import CertificationPayloadView, certification_view
 from resolvers.writes import InputProblem, InputRefused, audit_write, target_id
 
 RESOURCE = "OffsetCertification"
@@ -26,18 +26,12 @@ RELEASABLE = {False: ("DENIED", "EMERGENCY_RELEASED"), True: ("DENIED",)}
 CertificationChangeFn = Callable[[OffsetCertificationRecord], CertificationChange]
 
 
-@dataclass(frozen=True)
-class CertificationResult:
-    record: OffsetCertificationRecord | None
-    problems: list[InputProblem]
-
-
 def _check_writer(
     info: Info[Context, None], current: OffsetCertificationRecord, id_field: tuple[str, ...]
 ) -> None:
     """Only a worker of the submitting state may change a certification."""
     context, viewer = info.context, info.context.viewer
-    facts = CertificationFacts(encode_global_id(RESOURCE, current.id), current.submitting_state)
+    facts = certification_facts(current)
     # the mutation being resolved names its rule (policy.registry.WRITE_RULES)
     decision = context.gate.write(viewer, f"Mutation.{info.field_name}", facts)
     if decision.outcome is not Outcome.ALLOW:
@@ -50,7 +44,7 @@ async def _apply(
     certification_id: str,
     id_field: tuple[str, ...],
     change: CertificationChangeFn,
-) -> CertificationResult:
+) -> CertificationPayloadView:
     try:
         key = decode_int_id(certification_id, RESOURCE)
     except BadUserInput:
@@ -68,15 +62,15 @@ async def _apply(
         return _refused(info, target, [problem])
     info.context.loaders.certification_by_id.clear(key)
     audit_write(info, resource=RESOURCE, record_id=target, refused=False)
-    return CertificationResult(record, [])
+    return CertificationPayloadView(offset_certification=certification_view(record), user_errors=[])
 
 
 def _refused(
     info: Info[Context, None], record_id: str | None, problems: list[InputProblem]
-) -> CertificationResult:
+) -> CertificationPayloadView:
     """Nothing changes; the event names the certification targeted, when the input named one."""
     audit_write(info, resource=RESOURCE, record_id=record_id, refused=True)
-    return CertificationResult(None, problems)
+    return CertificationPayloadView(offset_certification=None, user_errors=problems)
 
 
 async def update_certification(
@@ -84,7 +78,7 @@ async def update_certification(
     certification_id: str,
     arrears_amount: Decimal | None,
     case_type: str | None,
-) -> CertificationResult:
+) -> CertificationPayloadView:
     problems = []
     if arrears_amount is not None and arrears_amount < 0:
         problems.append(InputProblem(("input", "arrearsAmount"), "arrears must be at least 0"))
@@ -107,7 +101,7 @@ async def update_certification(
 
 async def release_passport(
     info: Info[Context, None], certification_id: str, *, emergency: bool
-) -> CertificationResult:
+) -> CertificationPayloadView:
     def change(current: OffsetCertificationRecord) -> CertificationChange:
         _check_writer(info, current, ("id",))
         if current.passport_status not in RELEASABLE[emergency]:

@@ -8,31 +8,58 @@ from datetime import date
 
 from strawberry import Info
 
-from datasources.addresses import AddressRecord
 from datasources.audit import AuditAction, AuditOutcome
-from datasources.fcr import (
-    CaseRoleRecord,
-    MisidentifiedSsnRecord,
-    ParticipantFilter,
-    ParticipantRecord,
-)
-from datasources.ndnh import NewHireRecord, QuarterlyWageRecord
-from datasources.offsets import OffsetCertificationRecord
-from datasources.pages import Page
+from datasources.fcr import ParticipantFilter, ParticipantRecord
 from policy.gate import Scope, Trail
 from policy.registry import FILTER_READS
 from policy.vocabulary import Resource
+from resolvers.cases import load_case
 from resolvers.context import Context
+from resolvers.directory import resolve_jurisdiction
 from resolvers.errors import NotFound
+from resolvers.facts import address_facts, load_participant_facts
 from resolvers.ids import decode_int_id, encode_global_id
-from resolvers.paging import empty_page, fetch_page, page_request
+from resolvers.paging import ConnectionView, connection_of, empty_page, fetch_page, page_request
+from resolvers.views import (
+    AddressView,
+    CaseParticipantView,
+    CaseView,
+    CertificationView,
+    DirectoryEntryView,
+    MisidentifiedSsnView,
+    NewHireView,
+    ParticipantView,
+    QuarterlyWageView,
+    address_view,
+    case_participant_view,
+    certification_view,
+    misidentified_view,
+    new_hire_view,
+    participant_view,
+    quarterly_wage_view,
+)
 
 LIST_NAME = "Participant"
 FILTERS = "Query.participants"
 
 
-async def resolve_participant(info: Info[Context, None], id: str) -> ParticipantRecord | None:
-    return await info.context.loaders.participant_by_id.load(decode_int_id(id, "Participant"))
+async def build_participants(
+    info: Info[Context, None], records: Sequence[ParticipantRecord]
+) -> list[ParticipantView]:
+    """Participants with the facts policy needs (which jurisdictions hold their cases)."""
+    facts = await load_participant_facts(info, records)
+    return [participant_view(r, f) for r, f in zip(records, facts, strict=True)]
+
+
+async def build_participant(
+    info: Info[Context, None], record: ParticipantRecord
+) -> ParticipantView:
+    return (await build_participants(info, [record]))[0]
+
+
+async def resolve_participant(info: Info[Context, None], id: str) -> ParticipantView | None:
+    found = await info.context.loaders.participant_by_id.load(decode_int_id(id, "Participant"))
+    return await build_participant(info, found) if found else None
 
 
 async def resolve_participants(
@@ -41,7 +68,7 @@ async def resolve_participants(
     where: ParticipantFilter,
     first: int | None,
     after: str | None,
-) -> Page[ParticipantRecord]:
+) -> ConnectionView[ParticipantView]:
     """One page of matches, reaching only as far as the filters on protected values may.
 
     The narrowing goes into the query, so `totalCount` counts what the list may hold and
@@ -53,10 +80,10 @@ async def resolve_participants(
     if _is_search(where):
         _audit_search(info, "read", "allowed")
     if scoped is None:
-        return empty_page()
+        return connection_of(empty_page(), LIST_NAME, [])
     found = await fetch_page(info.context.sources.fcr.list_participants(scoped, page))
     _audit_matches(info, [FILTER_READS[FILTERS][name] for name in filtered], found.items)
-    return found
+    return connection_of(found, LIST_NAME, await build_participants(info, list(found.items)))
 
 
 def _is_search(where: ParticipantFilter) -> bool:
@@ -128,32 +155,65 @@ async def load_participant_by_ssn(info: Info[Context, None], ssn: str) -> Partic
     return found
 
 
-async def resolve_roles(info: Info[Context, None], participant_id: int) -> list[CaseRoleRecord]:
-    return await info.context.loaders.roles_by_participant_id.load(participant_id)
+async def participant_of(
+    root: CaseParticipantView | MisidentifiedSsnView, info: Info[Context, None]
+) -> ParticipantView:
+    """The participant a case role or a misidentified-SSN report is about."""
+    return await build_participant(info, await load_participant(info, root.participant_id))
 
 
-async def resolve_addresses(info: Info[Context, None], participant_id: int) -> list[AddressRecord]:
-    return await info.context.loaders.addresses_by_participant_id.load(participant_id)
+async def case_of(root: CaseParticipantView, info: Info[Context, None]) -> CaseView:
+    return await load_case(info, root.case_id)
 
 
-async def resolve_employment(info: Info[Context, None], ssn: str) -> list[NewHireRecord]:
-    return await info.context.loaders.new_hires_by_ssn.load(ssn)
+def reported_by(root: MisidentifiedSsnView, info: Info[Context, None]) -> DirectoryEntryView:
+    return resolve_jurisdiction(info, root.reported_by_code)
 
 
-async def resolve_wages(info: Info[Context, None], ssn: str) -> list[QuarterlyWageRecord]:
-    return await info.context.loaders.wages_by_ssn.load(ssn)
+async def participant_cases(
+    root: ParticipantView, info: Info[Context, None]
+) -> list[CaseParticipantView]:
+    roles = await info.context.loaders.roles_by_participant_id.load(root.participant_id)
+    return [case_participant_view(role) for role in roles]
 
 
-async def resolve_certifications(
-    info: Info[Context, None], ssn: str
-) -> list[OffsetCertificationRecord]:
-    return await info.context.loaders.certifications_by_ssn.load(ssn)
+async def participant_addresses(
+    root: ParticipantView, info: Info[Context, None]
+) -> list[AddressView]:
+    """Locate information; each address decided on its own facts (IRS addresses are FTI)."""
+    found = await info.context.loaders.addresses_by_participant_id.load(root.participant_id)
+    return [address_view(record, address_facts(record, root.facts)) for record in found]
 
 
-async def resolve_misidentified_ssns(
-    info: Info[Context, None], participant_id: int
-) -> list[MisidentifiedSsnRecord]:
-    return await info.context.loaders.misidentified_ssns_by_participant_id.load(participant_id)
+async def participant_employment(
+    root: ParticipantView, info: Info[Context, None]
+) -> list[NewHireView]:
+    found = await info.context.loaders.new_hires_by_ssn.load(root.ssn)
+    return [new_hire_view(record) for record in found]
+
+
+async def participant_wages(
+    root: ParticipantView, info: Info[Context, None]
+) -> list[QuarterlyWageView]:
+    found = await info.context.loaders.wages_by_ssn.load(root.ssn)
+    return [quarterly_wage_view(record) for record in found]
+
+
+async def participant_certifications(
+    root: ParticipantView, info: Info[Context, None]
+) -> list[CertificationView]:
+    found = await info.context.loaders.certifications_by_ssn.load(root.ssn)
+    return [certification_view(record) for record in found]
+
+
+async def participant_misidentified_ssns(
+    root: ParticipantView, info: Info[Context, None]
+) -> list[MisidentifiedSsnView]:
+    """Each report decided as the participant's SSN, audited as the report."""
+    found = await info.context.loaders.misidentified_ssns_by_participant_id.load(
+        root.participant_id
+    )
+    return [misidentified_view(record, root.facts) for record in found]
 
 
 def build_filter(

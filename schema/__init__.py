@@ -13,9 +13,17 @@ from strawberry.types.execution import ExecutionContext
 from schema.address import Address
 from schema.audit import AuditQuery
 from schema.caches import ParserCacheOffLoop, ValidationCacheOffLoop
-from schema.case import Case, CaseQuery
+from schema.case import CaseQuery
+from schema.case_graph import (
+    Case,
+    CaseParticipant,
+    Document,
+    MisidentifiedSsn,
+    OffsetCertification,
+    Participant,
+)
 from schema.directory import DirectoryQuery
-from schema.document import Document, DocumentMutation, DocumentPayload, DocumentQuery
+from schema.document import DocumentMutation, DocumentPayload, DocumentQuery
 from schema.employer import EmployerQuery, NewHire, QuarterlyWage
 from schema.errors import label_errors
 from schema.guard import apply_guards
@@ -29,20 +37,9 @@ from schema.notice import (
     ReportTerminationPayload,
     TerminationNotice,
 )
-from schema.offset import (
-    OffsetCertification,
-    OffsetCertificationPayload,
-    OffsetMutation,
-    OffsetQuery,
-)
+from schema.offset import OffsetCertificationPayload, OffsetMutation, OffsetQuery
 from schema.operation_choice import OperationChoice
-from schema.participant import (
-    CaseParticipant,
-    MisidentifiedSsn,
-    MisidentifiedSsnMutation,
-    Participant,
-    ParticipantQuery,
-)
+from schema.participant import MisidentifiedSsnMutation, ParticipantQuery
 from schema.policy_extensions import AuditTrailWriter, IntrospectionPolicy
 from schema.quick import CaseFinancials
 from schema.scalars import SCALAR_MAP

@@ -6,14 +6,15 @@ from datetime import datetime
 
 import strawberry
 
-from datasources.audit import AuditEventRecord
-from resolvers.audit import LIST_NAME, resolve_audit_events
+from resolvers.audit import AuditEventPage, resolve_audit_events
 from resolvers.context import Context
-from schema.relay import Connection, build_connection
+from schema.relay import Connection
 
 
 @strawberry.type
 class AuditEvent:
+    """Served from the trail's events as they are (every field is one of theirs)."""
+
     at: datetime
     subject: str
     role: str
@@ -24,24 +25,13 @@ class AuditEvent:
     record_id: str | None
     purpose: str | None
 
-    @classmethod
-    def from_record(cls, record: AuditEventRecord) -> AuditEvent:
-        return cls(
-            at=record.at,
-            subject=record.subject,
-            role=record.role,
-            jurisdiction=record.jurisdiction,
-            operation=record.operation,
-            action=record.action,
-            resource=record.resource,
-            record_id=record.record_id,
-            purpose=record.purpose,
-        )
-
 
 @strawberry.type
 class AuditQuery:
-    @strawberry.field(description="Audit events, oldest first (auditor only).")
+    @strawberry.field(
+        graphql_type=Connection[AuditEvent],
+        description="Audit events, oldest first (auditor only).",
+    )
     async def audit_events(
         self,
         info: strawberry.Info[Context, None],
@@ -50,10 +40,7 @@ class AuditQuery:
         since: datetime | None = None,
         first: int | None = 50,
         after: str | None = None,
-    ) -> Connection[AuditEvent]:
-        page = await resolve_audit_events(
+    ) -> AuditEventPage:
+        return await resolve_audit_events(
             info, subject=subject, resource=resource, since=since, first=first, after=after
-        )
-        return build_connection(
-            page, LIST_NAME, [AuditEvent.from_record(item) for item in page.items]
         )

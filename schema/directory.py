@@ -6,12 +6,13 @@ from enum import Enum
 
 import strawberry
 
-from datasources.directory import DirectoryEntryRecord
+from resolvers import directory as resolve
 from resolvers.context import Context
-from resolvers.directory import LIST_NAME, resolve_directory, resolve_directory_entry
-from resolvers.ids import encode_global_id
+from resolvers.paging import ConnectionView
+from resolvers.views import DirectoryEntryView
 from schema.address import Contact
-from schema.relay import Connection, Node, build_connection
+from schema.relay import Connection, Node
+from schema.resolved import resolved_by
 
 
 @strawberry.enum
@@ -37,42 +38,24 @@ class DirectoryEntry(Node):
     )
     name: str
     kind: JurisdictionKind
-    record: strawberry.Private[DirectoryEntryRecord]
-
-    @strawberry.field
-    def contacts(self) -> list[Contact]:
-        return [Contact.from_record(contact) for contact in self.record.contacts]
-
-    @strawberry.field
-    def profile(self, topic: str | None = None) -> list[ProfileAnswer]:
-        wanted = topic.lower() if topic else None
-        return [
-            ProfileAnswer(topic=a.topic, question=a.question, answer=a.answer)
-            for a in self.record.profile
-            if wanted is None or a.topic.lower() == wanted
-        ]
-
-    @classmethod
-    def from_record(cls, record: DirectoryEntryRecord) -> DirectoryEntry:
-        return cls(
-            id=strawberry.ID(encode_global_id("DirectoryEntry", record.code)),
-            code=record.code,
-            name=record.name,
-            kind=JurisdictionKind(record.kind),
-            record=record,
-        )
+    contacts: list[Contact]
+    profile: list[ProfileAnswer] = resolved_by(resolve.profile)
 
 
 @strawberry.type
 class DirectoryQuery:
-    @strawberry.field(description="One jurisdiction by its code.")
+    @strawberry.field(
+        graphql_type=DirectoryEntry | None, description="One jurisdiction by its code."
+    )
     def directory_entry(
         self, info: strawberry.Info[Context, None], code: str
-    ) -> DirectoryEntry | None:
-        record = resolve_directory_entry(info, code)
-        return DirectoryEntry.from_record(record) if record else None
+    ) -> DirectoryEntryView | None:
+        return resolve.resolve_directory_entry(info, code)
 
-    @strawberry.field(description="Jurisdictions, states first, then tribes, countries and OCSS.")
+    @strawberry.field(
+        graphql_type=Connection[DirectoryEntry],
+        description="Jurisdictions, states first, then tribes, countries and OCSS.",
+    )
     async def directory(
         self,
         info: strawberry.Info[Context, None],
@@ -80,10 +63,7 @@ class DirectoryQuery:
         name: str | None = None,
         first: int | None = 50,
         after: str | None = None,
-    ) -> Connection[DirectoryEntry]:
-        page = await resolve_directory(
+    ) -> ConnectionView[DirectoryEntryView]:
+        return await resolve.resolve_directory(
             info, kind=kind.value if kind else None, name=name, first=first, after=after
-        )
-        return build_connection(
-            page, LIST_NAME, [DirectoryEntry.from_record(item) for item in page.items]
         )

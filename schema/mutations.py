@@ -5,18 +5,22 @@ from __future__ import annotations
 import strawberry
 
 from resolvers.writes import InputProblem
+from schema.resolved import resolved_by
+
+
+def _field(root: InputProblem) -> list[str] | None:
+    return list(root.field) or None
 
 
 @strawberry.type(description="Why an input was refused: where, what, and a contract code.")
 class UserError:
-    field: list[str] | None
+    """Served from the resolvers' `InputProblem`s as they are (the path made a list)."""
+
+    field: list[str] | None = resolved_by(_field)
     message: str
     code: str
 
-    @classmethod
-    def from_problem(cls, problem: InputProblem) -> UserError:
-        return cls(field=list(problem.field) or None, message=problem.message, code=problem.code)
 
-
-def user_errors(problems: list[InputProblem]) -> list[UserError]:
-    return [UserError.from_problem(problem) for problem in problems]
+def user_errors(problems: list[InputProblem]) -> list[InputProblem]:
+    """A payload's `userErrors`: the problems themselves, which `UserError` serves."""
+    return list(problems)

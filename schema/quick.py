@@ -6,13 +6,8 @@ from datetime import date, datetime
 
 import strawberry
 
-from datasources.state_systems import (
-    FTI_PAYMENT_SOURCES,
-    ActivityRecord,
-    FinancialsRecord,
-    PaymentRecord,
-)
-from policy.relations import PaymentFacts
+from resolvers import quick
+from schema.resolved import resolved_by
 from schema.scalars import Money
 
 
@@ -21,17 +16,6 @@ class Payment:
     date: date
     amount: Money
     source: str = strawberry.field(description='e.g. "INCOME_WITHHOLDING", "TAX_REFUND_OFFSET".')
-    facts: strawberry.Private[PaymentFacts]
-
-    @classmethod
-    def from_record(cls, record: PaymentRecord, case_id: str) -> Payment:
-        fti = record.source in FTI_PAYMENT_SOURCES
-        return cls(
-            date=record.date,
-            amount=Money(record.amount),
-            source=record.source,
-            facts=PaymentFacts(case_id, fti=fti),
-        )
 
 
 @strawberry.type(description="QUICK: the holding state's financial summary of the case.")
@@ -39,26 +23,14 @@ class CaseFinancials:
     monthly_obligation: Money
     arrears: Money
     as_of: datetime
-    received: strawberry.Private[list[Payment]]
-    distributed: strawberry.Private[list[Payment]]
-
-    @strawberry.field(description="The newest `last` payments received, oldest first.")
-    def payments_received(self, last: int | None = 12) -> list[Payment]:
-        return self.received if last is None else self.received[-last:] if last > 0 else []
-
-    @strawberry.field(description="The newest `last` payments distributed, oldest first.")
-    def payments_distributed(self, last: int | None = 12) -> list[Payment]:
-        return self.distributed if last is None else self.distributed[-last:] if last > 0 else []
-
-    @classmethod
-    def from_record(cls, record: FinancialsRecord, case_id: str) -> CaseFinancials:
-        return cls(
-            monthly_obligation=Money(record.monthly_obligation),
-            arrears=Money(record.arrears),
-            as_of=record.as_of,
-            received=[Payment.from_record(p, case_id) for p in record.payments_received],
-            distributed=[Payment.from_record(p, case_id) for p in record.payments_distributed],
-        )
+    payments_received: list[Payment] = resolved_by(
+        quick.payments_received,
+        description="The newest `last` payments received, oldest first.",
+    )
+    payments_distributed: list[Payment] = resolved_by(
+        quick.payments_distributed,
+        description="The newest `last` payments distributed, oldest first.",
+    )
 
 
 @strawberry.type
@@ -66,7 +38,3 @@ class CaseActivity:
     date: date
     code: str
     description: str
-
-    @classmethod
-    def from_record(cls, record: ActivityRecord) -> CaseActivity:
-        return cls(date=record.date, code=record.code, description=record.description)

@@ -1,22 +1,27 @@
-"""Relay plumbing: the Node interface, connections, edges and page info."""
+"""Relay plumbing: the Node interface, connections, edges and page info.
+
+Resolvers answer with views (`resolvers.views`, `resolvers.paging.ConnectionView`), not
+instances of these types: a Node type accepts the view that names it (`typename`).
+"""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from typing import Generic, TypeVar
 
 import strawberry
+from graphql import GraphQLResolveInfo
 
-from datasources.pages import Page
-from resolvers.ids import encode_cursor
-
-R = TypeVar("R")
 T = TypeVar("T")
 
 
 @strawberry.interface(description="An object with a global id, fetchable with `node(id:)`.")
 class Node:
     id: strawberry.ID
+
+    @classmethod
+    def is_type_of(cls, obj: object, _info: GraphQLResolveInfo[object]) -> bool:
+        """Whether `obj` is served as this type: an instance, or a view naming it."""
+        return isinstance(obj, cls) or getattr(type(obj), "typename", None) == cls.__name__
 
 
 @strawberry.type
@@ -36,18 +41,3 @@ class Connection(Generic[T]):
     edges: list[Edge[T]]
     page_info: PageInfo
     total_count: int
-
-
-def build_connection(page: Page[R], list_name: str, nodes: Sequence[T]) -> Connection[T]:
-    """A connection of `page` (its items made into `nodes`), with cursors only `list_name` takes."""
-    edges = [
-        Edge(node=node, cursor=encode_cursor(list_name, key))
-        for node, key in zip(nodes, page.keys, strict=True)
-    ]
-    return Connection(
-        edges=edges,
-        page_info=PageInfo(
-            has_next_page=page.has_next, end_cursor=edges[-1].cursor if edges else None
-        ),
-        total_count=page.total,
-    )
