@@ -13,6 +13,7 @@ import pytest
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from state_sim import build_state_sim_app
+from tests.assertions import nonempty
 from tests.conftest import Hub, serving
 from tests.services.servers import free_port, serve_app
 
@@ -120,10 +121,10 @@ async def test_troubled_states_fail_only_their_own_fields(
     assert not [path for path in failed if path[0] == "well"]
     # while everything else stands: FCR fields of every case, the well state's view
     for label in ("well", "slow", "garbage", "down"):
-        for edge in body["data"][label]["edges"]:
+        for edge in nonempty(body["data"][label]["edges"], f"the {label} state's cases"):
             assert edge["node"]["stateCaseId"]
             assert edge["node"]["participants"]
-    for edge in body["data"]["well"]["edges"]:
+    for edge in nonempty(body["data"]["well"]["edges"], "the well state's cases"):
         assert edge["node"]["worker"]["name"]
         assert edge["node"]["financials"]["arrears"]
 
