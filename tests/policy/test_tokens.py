@@ -18,6 +18,7 @@ from policy.tokens import (
     ROLES,
     TokenRefused,
     Viewer,
+    authenticate,
     bearer_token,
     issue_token,
     verify_token,
@@ -199,3 +200,12 @@ def test_bearer_token_refuses_a_header_without_one(header: str | None):
 )
 def test_bearer_token_takes_the_token_of_any_case_of_the_scheme(header: str, token: str):
     assert bearer_token(header) == token
+
+
+def test_authenticate_is_the_bearer_header_verified():
+    token = issue_token(SETTINGS, role="auditor", subject="a-1")
+    assert authenticate(f"Bearer {token}", SETTINGS) == verify_token(token, SETTINGS)
+    with pytest.raises(TokenRefused, match="^no bearer token$"):
+        authenticate(token, SETTINGS)
+    with pytest.raises(TokenRefused, match="^token is not valid$"):
+        authenticate(f"Bearer {token}x", SETTINGS)
