@@ -275,11 +275,12 @@ async def test_notice_facts_carry_each_matched_participants_current_facts():
 async def test_fresh_notice_facts_forget_what_the_loaders_remember_of_the_participant():
     info = _info({}, {7: frozenset()})
     (found,) = await facts.load_notice_facts(info, [_notice()], fresh=True)
-    loaders = cast(_Loaders, info.context.loaders)
+    loaders = cast("_Loaders", info.context.loaders)
     assert loaders.participant_by_id.cleared == [7]
     assert loaders.jurisdictions_by_participant_id.cleared == [7]
     # the participant is gone from the FCR: protected
-    assert found.participant is not None and found.participant.family_violence is True
+    assert found.participant is not None
+    assert found.participant.family_violence is True
 
 
 async def test_participant_facts_are_loaded_in_one_batch():
