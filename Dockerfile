@@ -45,6 +45,6 @@ ENV HUB_ENV=production \
 EXPOSE 8000
 
 HEALTHCHECK --interval=10s --timeout=5s --start-period=30s --retries=5 \
-    CMD ["python", "-c", "import os, urllib.request; urllib.request.urlopen('http://127.0.0.1:%s/healthz' % os.environ.get('HUB_PORT', '8000'), timeout=3)"]
+    CMD ["python", "-c", "import os, urllib.request; from settings import PORT; urllib.request.urlopen('http://127.0.0.1:%d/healthz' % PORT.read(os.environ), timeout=3)"]
 
 CMD ["hub", "serve"]

@@ -23,7 +23,7 @@ from demo_data.seeding import DEFAULT_SEED, SEEDED_SOURCES, seed_all
 from policy.commands import policy_group
 from policy.retention import years_before
 from policy.tokens import ROLES, ClaimsRefused, issue_token
-from settings import SQL_SOURCES, Settings, SettingsError, load_settings
+from settings import HOST, PORT, SQL_SOURCES, Settings, SettingsError, load_settings
 
 T = TypeVar("T")
 DISTRIBUTION = "child-support-hub"
@@ -63,14 +63,14 @@ def main() -> None:
     "--host",
     metavar="ADDRESS",
     default=None,
-    help="Interface address to bind (HUB_HOST, default 127.0.0.1).",
+    help=f"Interface address to bind ({HOST.env}, default {HOST.default}).",
 )
 @click.option(
     "--port",
     metavar="PORT",
     type=click.IntRange(1, 65535),
     default=None,
-    help="TCP port number to listen on (HUB_PORT, default 8000).",
+    help=f"TCP port number to listen on ({PORT.env}, default {PORT.default}).",
 )
 def serve(host: str | None, port: int | None) -> None:
     """Serve GraphQL and GraphiQL at /graphql."""

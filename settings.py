@@ -1,11 +1,20 @@
-"""Configuration of the hub, read from environment variables once at start."""
+"""Configuration of the hub, read from environment variables once at start.
+
+Every variable is one `Setting` below, in `SETTINGS`: its name, how its text is read, its
+default and what it means, written once. `load_settings` reads them; the README's table of
+settings is `settings_table()` (a test keeps the two the same).
+"""
 
 from __future__ import annotations
 
 import os
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Generic, TypeVar
+
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError
 
 SQL_SOURCES = ("fcr", "ndnh", "offsets", "audit", "documents", "notices")
 # A published key, accepted only when HUB_ENV=development.
@@ -13,10 +22,298 @@ DEVELOPMENT_TOKEN_SECRET = (
     "development-only-token-secret-of-the-child-support-hub-never-for-production"
 )
 ALLOWED_TOKEN_ALGORITHMS = ("HS256", "HS384", "HS512")
+ENVIRONMENTS = ("development", "production")
+MIN_TOKEN_SECRET_BYTES = 64
+STATE_SYSTEM_URL_PREFIX = "HUB_STATE_SYSTEM_URL_"
+
+T_co = TypeVar("T_co", covariant=True)
 
 
 class SettingsError(ValueError):
     """The environment does not describe a runnable hub."""
+
+
+@dataclass(frozen=True)
+class Setting(Generic[T_co]):
+    """One environment variable: how its text is read, its default, and what it means.
+
+    `default` is used when the variable is unset, or, with `blank_is_unset`, empty.
+    `shown` is how the README writes a default that is not a plain value.
+    """
+
+    env: str
+    parse: Callable[[str], T_co]
+    default: T_co
+    description: str
+    shown: str | None = None
+    blank_is_unset: bool = False
+
+    def read(self, environ: Mapping[str, str]) -> T_co:
+        raw = environ.get(self.env)
+        if raw is None or (self.blank_is_unset and not raw):
+            return self.default
+        try:
+            return self.parse(raw)
+        except ValueError as error:
+            # the variable's name, never its value: it may be a secret
+            raise SettingsError(f"{self.env} {error}") from None
+
+    @property
+    def shown_default(self) -> str:
+        if self.shown is not None:
+            return self.shown
+        if self.default is None:
+            return ""
+        if isinstance(self.default, str | Path):
+            return f"`{self.default}`"
+        return str(self.default)
+
+
+def _text(raw: str) -> str:
+    return raw
+
+
+def _optional_text(raw: str) -> str | None:
+    return raw or None
+
+
+def _integer(raw: str) -> int:
+    try:
+        return int(raw)
+    except ValueError:
+        raise ValueError("must be an integer") from None
+
+
+def _number(raw: str) -> float:
+    try:
+        return float(raw)
+    except ValueError:
+        raise ValueError("must be a number") from None
+
+
+def _optional_path(raw: str) -> Path | None:
+    return Path(raw) if raw else None
+
+
+def _one_of(*choices: str) -> Callable[[str], str]:
+    def parse(raw: str) -> str:
+        if raw not in choices:
+            quoted = [repr(choice) for choice in choices]
+            if len(quoted) == 2:
+                raise ValueError(f"must be {quoted[0]} or {quoted[1]}")
+            raise ValueError(f"must be one of {', '.join(quoted)}")
+        return raw
+
+    return parse
+
+
+def normalize_database_url(url: str) -> str:
+    """Give a bare PostgreSQL or SQLite URL the async driver the hub uses."""
+    for prefix in ("postgresql://", "postgres://"):
+        if url.startswith(prefix):
+            return "postgresql+asyncpg://" + url[len(prefix) :]
+    if url.startswith("sqlite:///"):
+        return "sqlite+aiosqlite:///" + url[len("sqlite:///") :]
+    return url
+
+
+def _database_url(raw: str) -> str | None:
+    if not raw:
+        return None
+    url = normalize_database_url(raw)
+    try:
+        backend = make_url(url).get_backend_name()
+    except ArgumentError:
+        backend = ""
+    if backend not in ("postgresql", "sqlite"):
+        raise ValueError("must be a postgresql:// or sqlite:/// URL")
+    return url
+
+
+ENV = Setting(
+    "HUB_ENV",
+    _one_of(*ENVIRONMENTS),
+    "development",
+    "`production` turns off introspection (except for analysts and OCSS staff), field"
+    " suggestions and the development token key",
+)
+HOST = Setting("HUB_HOST", _text, "127.0.0.1", "the address `hub serve` listens on")
+PORT = Setting("HUB_PORT", _integer, 8000, "the TCP port `hub serve` listens on")
+DATA_DIR = Setting("HUB_DATA_DIR", Path, Path("var"), "SQLite files and the pid file")
+DATABASE_URL = Setting(
+    "HUB_DATABASE_URL",
+    _database_url,
+    None,
+    "one database URL for every source (`postgresql://...` or `sqlite:///...`)",
+    blank_is_unset=True,
+)
+SOURCE_DATABASE_URLS = {
+    source: Setting(
+        f"HUB_{source.upper()}_DATABASE_URL",
+        _database_url,
+        None,
+        f"the {source} source's own database (overrides `HUB_DATABASE_URL`)",
+        shown=f"`sqlite:///$HUB_DATA_DIR/{source}.db`",
+        blank_is_unset=True,
+    )
+    for source in SQL_SOURCES
+}
+STATE_SYSTEMS_URL = Setting(
+    "HUB_STATE_SYSTEMS_URL",
+    _text,
+    "http://127.0.0.1:8100",
+    "the states' case systems (QUICK); `make run` starts the simulator there",
+    blank_is_unset=True,
+)
+STATE_SYSTEM_URL = Setting(
+    f"{STATE_SYSTEM_URL_PREFIX}<CODE>",
+    _optional_text,
+    None,
+    f"one jurisdiction's system elsewhere, e.g. `{STATE_SYSTEM_URL_PREFIX}36`",
+)
+"""A family of variables, one per jurisdiction code; `_state_system_urls` reads them."""
+STATE_SYSTEM_TIMEOUT = Setting(
+    "HUB_STATE_SYSTEM_TIMEOUT",
+    _number,
+    2.0,
+    "seconds per state call (retries included); past it those fields are `SOURCE_UNAVAILABLE`",
+    shown="2",
+)
+BLOB_DIR = Setting(
+    "HUB_BLOB_DIR",
+    _optional_path,
+    None,
+    "document contents on local disk",
+    shown="`$HUB_DATA_DIR/blobs`",
+)
+BLOB_S3_ENDPOINT = Setting(
+    "HUB_BLOB_S3_ENDPOINT",
+    _text,
+    "",
+    "document contents in an S3-compatible store instead (needs the three below)",
+    shown="",
+)
+BLOB_S3_BUCKET = Setting("HUB_BLOB_S3_BUCKET", _text, "", "the S3 bucket", shown="")
+BLOB_S3_REGION = Setting(
+    "HUB_BLOB_S3_REGION", _text, "us-east-1", "the S3 region", blank_is_unset=True
+)
+BLOB_S3_ACCESS_KEY = Setting("HUB_BLOB_S3_ACCESS_KEY", _text, "", "the S3 access key", shown="")
+BLOB_S3_SECRET_KEY = Setting("HUB_BLOB_S3_SECRET_KEY", _text, "", "the S3 secret key", shown="")
+DOWNLOAD_URL_TTL = Setting(
+    "HUB_DOWNLOAD_URL_TTL", _integer, 300, "seconds a signed download link stays valid"
+)
+REDIS_URL = Setting(
+    "HUB_REDIS_URL",
+    _optional_text,
+    None,
+    "Redis Streams as the notice bus between hub processes (else in-process)",
+)
+REDIS_STREAM = Setting("HUB_REDIS_STREAM", _text, "hub:notices", "the stream's key")
+WS_INIT_TIMEOUT = Setting(
+    "HUB_WS_INIT_TIMEOUT",
+    _number,
+    5.0,
+    "seconds a WebSocket has to send `connection_init`",
+    shown="5",
+)
+POLICY_FILE = Setting(
+    "HUB_POLICY_FILE",
+    _optional_path,
+    None,
+    "another policy file (the model stays `policy/model.conf`)",
+    shown="the packaged `policy/policy.csv`",
+)
+TOKEN_SECRET = Setting(
+    "HUB_TOKEN_SECRET",
+    _text,
+    "",
+    f"HMAC key of bearer tokens, at least {MIN_TOKEN_SECRET_BYTES} bytes; required in production",
+    shown="a published development key",
+)
+TOKEN_ISSUER = Setting(
+    "HUB_TOKEN_ISSUER", _text, "child-support-hub", "the `iss` claim tokens must carry"
+)
+TOKEN_AUDIENCE = Setting(
+    "HUB_TOKEN_AUDIENCE", _text, "child-support-hub", "the `aud` claim tokens must carry"
+)
+TOKEN_ALGORITHM = Setting(
+    "HUB_TOKEN_ALGORITHM",
+    _one_of(*ALLOWED_TOKEN_ALGORITHMS),
+    "HS256",
+    "pinned algorithm (`HS256`, `HS384`, `HS512`); `none` is never accepted",
+)
+DIRECTORY_FILE = Setting(
+    "HUB_DIRECTORY_FILE",
+    _optional_path,
+    None,
+    "another directory data file",
+    shown="the packaged IRG file",
+)
+MAX_BODY_BYTES = Setting(
+    "HUB_MAX_BODY_BYTES",
+    _integer,
+    16 * 1024 * 1024,
+    "larger requests get 413",
+    shown="16 MiB",
+)
+MAX_QUERY_DEPTH = Setting("HUB_MAX_QUERY_DEPTH", _integer, 12, "deeper queries are refused")
+AUDIT_PURGE_INTERVAL = Setting(
+    "HUB_AUDIT_PURGE_INTERVAL",
+    _number,
+    24 * 3600.0,
+    "seconds between retention purges",
+    shown="86400",
+)
+GRAPHIQL_ASSETS_DIR = Setting(
+    "HUB_GRAPHIQL_ASSETS_DIR",
+    _optional_path,
+    None,
+    "where an installed (non-editable) hub finds GraphiQL's files",
+    shown="`web/node_modules`",
+)
+"""Read by `transport.graphiql` when it is imported, before settings are loaded."""
+
+SETTINGS: tuple[Setting[object], ...] = (
+    ENV,
+    HOST,
+    PORT,
+    DATA_DIR,
+    DATABASE_URL,
+    *SOURCE_DATABASE_URLS.values(),
+    STATE_SYSTEMS_URL,
+    STATE_SYSTEM_URL,
+    STATE_SYSTEM_TIMEOUT,
+    BLOB_DIR,
+    BLOB_S3_ENDPOINT,
+    BLOB_S3_BUCKET,
+    BLOB_S3_REGION,
+    BLOB_S3_ACCESS_KEY,
+    BLOB_S3_SECRET_KEY,
+    DOWNLOAD_URL_TTL,
+    REDIS_URL,
+    REDIS_STREAM,
+    WS_INIT_TIMEOUT,
+    POLICY_FILE,
+    TOKEN_SECRET,
+    TOKEN_ISSUER,
+    TOKEN_AUDIENCE,
+    TOKEN_ALGORITHM,
+    DIRECTORY_FILE,
+    MAX_BODY_BYTES,
+    MAX_QUERY_DEPTH,
+    AUDIT_PURGE_INTERVAL,
+    GRAPHIQL_ASSETS_DIR,
+)
+"""Every variable the hub reads, in the order the README's table lists them."""
+
+
+def settings_table() -> str:
+    """The README's table of settings, made from `SETTINGS`."""
+    rows = ["| variable | default | meaning |", "| --- | --- | --- |"]
+    for setting in SETTINGS:
+        default = f" {setting.shown_default}" if setting.shown_default else ""
+        rows.append(f"| `{setting.env}` |{default} | {setting.description} |")
+    return "\n".join(rows)
 
 
 @dataclass(frozen=True)
@@ -41,31 +338,32 @@ class S3Settings:
 
 @dataclass(frozen=True)
 class Settings:
+    """What `load_settings` read; each field's default is its `Setting`'s, above."""
+
     env: str
     host: str
     port: int
     data_dir: Path
     database_urls: Mapping[str, str]
     token: TokenSettings
-    directory_file: Path | None = None
-    max_body_bytes: int = 16 * 1024 * 1024
-    max_query_depth: int = 12
-    audit_purge_interval_seconds: float = 24 * 3600
-    ws_init_timeout_seconds: float = 5.0
-    redis_url: str | None = None
-    redis_stream: str = "hub:notices"
-    policy_file: Path | None = None
-    extra: Mapping[str, str] = field(default_factory=dict)
-    blob_dir: Path | None = None
+    directory_file: Path | None
+    max_body_bytes: int
+    max_query_depth: int
+    audit_purge_interval_seconds: float
+    ws_init_timeout_seconds: float
+    redis_url: str | None
+    redis_stream: str
+    policy_file: Path | None
+    blob_dir: Path | None
     """Where document contents are kept on disk; None: `<data_dir>/blobs`."""
-    blob_s3: S3Settings | None = None
+    blob_s3: S3Settings | None
     """Keep document contents in S3 instead of `blob_dir`."""
-    download_url_ttl_seconds: int = 300
-    state_systems_url: str = "http://127.0.0.1:8100"
+    download_url_ttl_seconds: int
+    state_systems_url: str
     """The shared base URL of the states' case systems (QUICK); the simulator by default."""
-    state_system_urls: Mapping[str, str] = field(default_factory=dict)
+    state_system_urls: Mapping[str, str]
     """Base URLs of single jurisdictions' case systems, overriding `state_systems_url`."""
-    state_system_timeout: float = 2.0
+    state_system_timeout: float
 
     @property
     def is_development(self) -> bool:
@@ -84,37 +382,27 @@ def _sqlite_url(data_dir: Path, source: str) -> str:
     return f"sqlite+aiosqlite:///{data_dir / f'{source}.db'}"
 
 
-def normalize_database_url(url: str) -> str:
-    """Give a bare PostgreSQL or SQLite URL the async driver the hub uses."""
-    for prefix in ("postgresql://", "postgres://"):
-        if url.startswith(prefix):
-            return "postgresql+asyncpg://" + url[len(prefix) :]
-    if url.startswith("sqlite:///"):
-        return "sqlite+aiosqlite:///" + url[len("sqlite:///") :]
-    return url
-
-
 def _s3_settings(env: Mapping[str, str]) -> S3Settings | None:
     """S3 blob storage, chosen when HUB_BLOB_S3_ENDPOINT is set."""
-    endpoint = env.get("HUB_BLOB_S3_ENDPOINT", "")
+    endpoint = BLOB_S3_ENDPOINT.read(env)
     if not endpoint:
         return None
-    names = ("BUCKET", "ACCESS_KEY", "SECRET_KEY")
-    missing = [f"HUB_BLOB_S3_{name}" for name in names if not env.get(f"HUB_BLOB_S3_{name}")]
+    needed = (BLOB_S3_BUCKET, BLOB_S3_ACCESS_KEY, BLOB_S3_SECRET_KEY)
+    missing = [setting.env for setting in needed if not setting.read(env)]
     if missing:
-        raise SettingsError(f"HUB_BLOB_S3_ENDPOINT needs {', '.join(missing)}")
+        raise SettingsError(f"{BLOB_S3_ENDPOINT.env} needs {', '.join(missing)}")
     return S3Settings(
         endpoint=endpoint.rstrip("/"),
-        bucket=env["HUB_BLOB_S3_BUCKET"],
-        region=env.get("HUB_BLOB_S3_REGION") or "us-east-1",
-        access_key=env["HUB_BLOB_S3_ACCESS_KEY"],
-        secret_key=env["HUB_BLOB_S3_SECRET_KEY"],
+        bucket=BLOB_S3_BUCKET.read(env),
+        region=BLOB_S3_REGION.read(env),
+        access_key=BLOB_S3_ACCESS_KEY.read(env),
+        secret_key=BLOB_S3_SECRET_KEY.read(env),
     )
 
 
 def _state_system_urls(env: Mapping[str, str]) -> dict[str, str]:
     """Overrides per jurisdiction code, from HUB_STATE_SYSTEM_URL_<CODE> (e.g. _36, _T0001)."""
-    prefix = "HUB_STATE_SYSTEM_URL_"
+    prefix = STATE_SYSTEM_URL_PREFIX
     return {
         name[len(prefix) :]: url
         for name, url in env.items()
@@ -122,55 +410,52 @@ def _state_system_urls(env: Mapping[str, str]) -> dict[str, str]:
     }
 
 
+def _token_secret(env: Mapping[str, str], hub_env: str) -> str:
+    secret = TOKEN_SECRET.read(env)
+    if not secret:
+        if hub_env == "production":
+            raise SettingsError(f"{TOKEN_SECRET.env} must be set when {ENV.env}=production")
+        secret = DEVELOPMENT_TOKEN_SECRET
+    if len(secret.encode()) < MIN_TOKEN_SECRET_BYTES:
+        raise SettingsError(f"{TOKEN_SECRET.env} must be at least {MIN_TOKEN_SECRET_BYTES} bytes")
+    return secret
+
+
 def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
     """Build settings from `environ` (default: the process environment)."""
     env = os.environ if environ is None else environ
-    hub_env = env.get("HUB_ENV", "development")
-    if hub_env not in ("development", "production"):
-        raise SettingsError("HUB_ENV must be 'development' or 'production'")
-    data_dir = Path(env.get("HUB_DATA_DIR", "var")).resolve()
-    shared = env.get("HUB_DATABASE_URL")
+    hub_env = ENV.read(env)
+    data_dir = DATA_DIR.read(env).resolve()
+    shared = DATABASE_URL.read(env)
     urls = {
-        source: normalize_database_url(
-            env.get(f"HUB_{source.upper()}_DATABASE_URL") or shared or _sqlite_url(data_dir, source)
-        )
-        for source in SQL_SOURCES
+        source: setting.read(env) or shared or _sqlite_url(data_dir, source)
+        for source, setting in SOURCE_DATABASE_URLS.items()
     }
-    secret = env.get("HUB_TOKEN_SECRET", "")
-    if not secret:
-        if hub_env == "production":
-            raise SettingsError("HUB_TOKEN_SECRET must be set when HUB_ENV=production")
-        secret = DEVELOPMENT_TOKEN_SECRET
-    if len(secret.encode()) < 64:
-        raise SettingsError("HUB_TOKEN_SECRET must be at least 64 bytes")
-    algorithm = env.get("HUB_TOKEN_ALGORITHM", "HS256")
-    if algorithm not in ALLOWED_TOKEN_ALGORITHMS:
-        raise SettingsError(f"HUB_TOKEN_ALGORITHM must be one of {ALLOWED_TOKEN_ALGORITHMS}")
-    directory_file = env.get("HUB_DIRECTORY_FILE")
+    blob_dir = BLOB_DIR.read(env)
     return Settings(
         env=hub_env,
-        host=env.get("HUB_HOST", "127.0.0.1"),
-        port=int(env.get("HUB_PORT", "8000")),
+        host=HOST.read(env),
+        port=PORT.read(env),
         data_dir=data_dir,
         database_urls=urls,
         token=TokenSettings(
-            secret=secret,
-            issuer=env.get("HUB_TOKEN_ISSUER", "child-support-hub"),
-            audience=env.get("HUB_TOKEN_AUDIENCE", "child-support-hub"),
-            algorithm=algorithm,
+            secret=_token_secret(env, hub_env),
+            issuer=TOKEN_ISSUER.read(env),
+            audience=TOKEN_AUDIENCE.read(env),
+            algorithm=TOKEN_ALGORITHM.read(env),
         ),
-        directory_file=Path(directory_file) if directory_file else None,
-        max_body_bytes=int(env.get("HUB_MAX_BODY_BYTES", str(16 * 1024 * 1024))),
-        max_query_depth=int(env.get("HUB_MAX_QUERY_DEPTH", "12")),
-        audit_purge_interval_seconds=float(env.get("HUB_AUDIT_PURGE_INTERVAL", str(24 * 3600))),
-        ws_init_timeout_seconds=float(env.get("HUB_WS_INIT_TIMEOUT", "5")),
-        redis_url=env.get("HUB_REDIS_URL") or None,
-        redis_stream=env.get("HUB_REDIS_STREAM", "hub:notices"),
-        policy_file=Path(env["HUB_POLICY_FILE"]) if env.get("HUB_POLICY_FILE") else None,
-        blob_dir=Path(env["HUB_BLOB_DIR"]).resolve() if env.get("HUB_BLOB_DIR") else None,
+        directory_file=DIRECTORY_FILE.read(env),
+        max_body_bytes=MAX_BODY_BYTES.read(env),
+        max_query_depth=MAX_QUERY_DEPTH.read(env),
+        audit_purge_interval_seconds=AUDIT_PURGE_INTERVAL.read(env),
+        ws_init_timeout_seconds=WS_INIT_TIMEOUT.read(env),
+        redis_url=REDIS_URL.read(env),
+        redis_stream=REDIS_STREAM.read(env),
+        policy_file=POLICY_FILE.read(env),
+        blob_dir=blob_dir.resolve() if blob_dir else None,
         blob_s3=_s3_settings(env),
-        download_url_ttl_seconds=int(env.get("HUB_DOWNLOAD_URL_TTL", "300")),
-        state_systems_url=env.get("HUB_STATE_SYSTEMS_URL") or "http://127.0.0.1:8100",
+        download_url_ttl_seconds=DOWNLOAD_URL_TTL.read(env),
+        state_systems_url=STATE_SYSTEMS_URL.read(env),
         state_system_urls=_state_system_urls(env),
-        state_system_timeout=float(env.get("HUB_STATE_SYSTEM_TIMEOUT", "2.0")),
+        state_system_timeout=STATE_SYSTEM_TIMEOUT.read(env),
     )

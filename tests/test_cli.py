@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import asyncio
 import subprocess
 import sys
+import uuid
 from collections.abc import Iterator
 from importlib.metadata import version
 from pathlib import Path
@@ -13,10 +15,16 @@ import httpx
 import jwt
 import pytest
 from click.testing import CliRunner
+from sqlalchemy import text
 
 import schema as schema_package
 from cli import DISTRIBUTION, main
-from tests.conftest import Hub
+from datasources.engines import build_engines, dispose_engines
+from datasources.migrations import upgrade
+from datasources.migrations.state import version_table
+from settings import SQL_SOURCES, load_settings
+from tests.conftest import BACKENDS, Hub
+from tests.services.postgres import create_database, drop_database, postgres_server_url
 
 HUB = str(Path(sys.executable).parent / "hub")
 REPO = Path(__file__).resolve().parents[1]
@@ -199,3 +207,150 @@ def test_packages_are_ours_not_same_named_distributions():
 
     assert Path(schema_package.__file__).resolve().is_relative_to(REPO)
     assert Path(policy.__file__).resolve().is_relative_to(REPO)
+
+
+# --------------------------------------------------------------------------- a database not ready
+
+NEEDS_A_DATABASE = {
+    ("seed", "--participants", "50"): "fcr",
+    ("seed", "--if-empty"): "fcr",
+    ("audit", "verify"): "audit",
+    ("audit", "checkpoint"): "audit",
+    ("audit", "purge"): "audit",
+}
+
+
+def _not_migrated(source: str) -> str:
+    return f"the {source} database is not migrated: run `hub migrate` first"
+
+
+@pytest.fixture(params=BACKENDS)
+def empty_databases(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[dict[str, str]]:
+    """The environment of a hub whose databases were never migrated: SQLite files absent,
+    or a PostgreSQL database without a table."""
+    env = {"HUB_DATA_DIR": str(tmp_path), "PATH": "/usr/bin:/bin"}
+    if request.param == "sqlite":
+        yield env
+        return
+    server = postgres_server_url()
+    name = f"hub_test_cli_{uuid.uuid4().hex[:8]}"
+    url = asyncio.run(create_database(server, name))
+    try:
+        yield {**env, "HUB_DATABASE_URL": url}
+    finally:
+        asyncio.run(drop_database(server, name))
+
+
+async def _migrate(env: dict[str, str], revisions: dict[str, str]) -> None:
+    """Bring the named sources of `env`'s hub to a revision each ("head": the newest)."""
+    engines = build_engines(load_settings(env).database_urls)
+    try:
+        for source, revision in revisions.items():
+            await upgrade(source, engines[source], revision)
+    finally:
+        await dispose_engines(engines)
+
+
+async def _execute(env: dict[str, str], source: str, statement: str) -> None:
+    engines = build_engines({source: load_settings(env).database_urls[source]})
+    try:
+        async with engines[source].begin() as conn:
+            await conn.execute(text(statement))
+    finally:
+        await dispose_engines(engines)
+
+
+def _one_line(result: subprocess.CompletedProcess[str]) -> str:
+    assert "Traceback" not in result.stderr, result.stderr
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1, result.stderr
+    return lines[0]
+
+
+@pytest.mark.parametrize("command", list(NEEDS_A_DATABASE), ids=" ".join)
+def test_a_command_on_unmigrated_databases_says_run_migrate_first(
+    empty_databases: dict[str, str], command: tuple[str, ...]
+):
+    # when a command that reads or writes a source runs before `hub migrate`
+    result = _hub(*command, env=empty_databases)
+    # then it exits non-zero with one line naming the database and what to run
+    assert result.returncode == 1, result
+    assert _one_line(result) == _not_migrated(NEEDS_A_DATABASE[command])
+    assert result.stdout == ""
+    # and asking created no SQLite file
+    assert list(Path(empty_databases["HUB_DATA_DIR"]).glob("*.db")) == []
+
+
+def test_a_database_behind_the_newest_migration_is_not_migrated(empty_databases: dict[str, str]):
+    # given every source at its newest revision but the FCR, one revision behind
+    heads = {source: "head" for source in SQL_SOURCES}
+    asyncio.run(_migrate(empty_databases, {**heads, "fcr": "0001_fcr"}))
+    # when the demo data is seeded, then the FCR is named
+    result = _hub("seed", "--participants", "50", env=empty_databases)
+    assert result.returncode == 1, result
+    assert _one_line(result) == _not_migrated("fcr")
+    # and once migrated, the same command runs
+    assert _hub("audit", "verify", env=empty_databases).returncode == 0
+
+
+def test_tables_without_their_version_table_are_not_migrated(empty_databases: dict[str, str]):
+    # given the audit tables, but not the table Alembic records their revision in
+    asyncio.run(_migrate(empty_databases, {"audit": "head"}))
+    asyncio.run(_execute(empty_databases, "audit", f"DROP TABLE {version_table('audit')}"))
+    result = _hub("audit", "verify", env=empty_databases)
+    assert result.returncode == 1, result
+    assert _one_line(result) == _not_migrated("audit")
+
+
+def test_a_database_a_newer_hub_migrated_is_refused(empty_databases: dict[str, str]):
+    asyncio.run(_migrate(empty_databases, {"audit": "head"}))
+    asyncio.run(
+        _execute(
+            empty_databases, "audit", f"UPDATE {version_table('audit')} SET version_num = '0099_x'"
+        )
+    )
+    result = _hub("audit", "checkpoint", env=empty_databases)
+    assert result.returncode == 1, result
+    assert _one_line(result) == (
+        "the audit database has migrations this hub does not know: it was migrated by a newer hub"
+    )
+
+
+@pytest.mark.parametrize(
+    "command", [("migrate",), ("audit", "verify"), ("seed", "--if-empty")], ids=" ".join
+)
+def test_an_unreachable_database_is_one_line_without_its_password(
+    tmp_path: Path, command: tuple[str, ...]
+):
+    # given a PostgreSQL URL where nothing listens (port 1), with a password in it
+    env = {
+        "HUB_DATA_DIR": str(tmp_path),
+        "HUB_DATABASE_URL": "postgresql://hub:s3cret-pw@127.0.0.1:1/hub",
+        "PATH": "/usr/bin:/bin",
+    }
+    result = _hub(*command, env=env)
+    assert result.returncode == 1, result
+    line = _one_line(result)
+    assert line.startswith("cannot connect to the "), line
+    assert "127.0.0.1:1/hub" in line
+    assert "s3cret-pw" not in result.stderr + result.stdout
+
+
+@pytest.mark.parametrize(
+    ("command", "variable", "value"),
+    [
+        (("token", "--role", "analyst"), "HUB_PORT", "eighty"),
+        (("policy", "check"), "HUB_ENV", "staging"),
+        (("audit", "verify"), "HUB_MAX_BODY_BYTES", "lots"),
+        (("migrate",), "HUB_DATABASE_URL", "mysql://hub@127.0.0.1/hub"),
+    ],
+)
+def test_a_setting_that_does_not_parse_is_one_line_naming_it(
+    tmp_path: Path, command: tuple[str, ...], variable: str, value: str
+):
+    env = {"HUB_DATA_DIR": str(tmp_path), variable: value, "PATH": "/usr/bin:/bin"}
+    result = _hub(*command, env=env)
+    assert result.returncode == 2, result
+    line = _one_line(result)
+    assert line.startswith("configuration error: "), line
+    assert variable in line
