@@ -62,7 +62,7 @@ def _run_pytest(folder: Path, message: str) -> subprocess.CompletedProcess[str]:
         f"    logging.getLogger('hub.leaky').warning({message!r})\n"
     )
     env = {**os.environ, "PYTHONPATH": str(PROJECT)}
-    env.pop("COVERAGE_PROCESS_START", None)
+    env.pop("COVERAGE_PROCESS_CONFIG", None)  # the inner run is not the hub's code
     return subprocess.run(
         # --show-capture=no: pytest itself echoes a failing test's own log lines; what is
         # checked here is the scan's report

@@ -39,6 +39,8 @@ def hub_process(
         **{f"HUB_{source.upper()}_DATABASE_URL": url for source, url in urls.items()},
         **({"HUB_REDIS_URL": redis_url} if redis_url else {}),
         **extra_env,
+        # coverage's own variable, set when the suite runs under `pytest --cov`
+        **{k: v for k, v in os.environ.items() if k == "COVERAGE_PROCESS_CONFIG"},
     }
     data_dir.mkdir(parents=True, exist_ok=True)
     log = data_dir / "hub.log"
