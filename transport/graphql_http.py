@@ -6,7 +6,7 @@ JSON object within the limits of `transport.request_json`, a mutation over GET (
 without a query. Answers follow the GraphQL over HTTP spec's media types
 (`transport.media_types`): under `application/graphql-response+json` a request error
 is a 400 without `data`; under `application/json` every GraphQL answer is a 200. Its
-refusals are written by `transport.error_body`; the body limit is `transport.body_limit`.
+refusals are made in `transport.graphql_refusals`; the body limit is `transport.body_limit`.
 """
 
 from __future__ import annotations
@@ -35,11 +35,11 @@ from schema.errors import INTERNAL_MESSAGE
 from settings import Settings
 from transport.bearer import VIEWER_KEY
 from transport.body_limit import BodyTooLarge
-from transport.error_body import error_response
 from transport.graphiql import render_ide_html
+from transport.graphql_refusals import Refusal, http_error_response, wrong_transport
 from transport.graphql_ws import ANONYMOUS, HubTransportWsHandler
 from transport.media_types import GRAPHQL_RESPONSE_JSON, response_media_type
-from transport.request_json import MalformedJson, decode_request_json
+from transport.request_json import decode_request_json
 
 if TYPE_CHECKING:
     from strawberry.types import ExecutionResult
@@ -50,17 +50,6 @@ logger = logging.getLogger("hub.http")
 
 _STATUS_KEY = "hub.graphql_status"
 """Where `process_result` leaves the status of a request error for `__call__`."""
-
-
-class Refusal(HTTPException):
-    """A request refused before execution, with its contract code and headers."""
-
-    def __init__(
-        self, status_code: int, reason: str, code: str, headers: dict[str, str] | None = None
-    ) -> None:
-        super().__init__(status_code, reason)
-        self.code = code
-        self.headers = headers or {}
 
 
 def _is_request_error(result: ExecutionResult) -> bool:
@@ -148,7 +137,7 @@ class HubGraphQL(GraphQL[Context, None]):
                 operation_extensions=request_data.extensions,
             )
         except InvalidOperationTypeError as error:
-            raise _wrong_transport(error.operation_type, method) from None
+            raise wrong_transport(error.operation_type, method) from None
         except MissingQueryError:
             raise Refusal(400, "No GraphQL query found in the request.", "BAD_USER_INPUT") from None
         except CannotGetOperationTypeError:  # OperationChoice refuses these first
@@ -178,13 +167,13 @@ class HubGraphQL(GraphQL[Context, None]):
                 response = await self.run(request)
                 _negotiate(request, response)
         except HTTPException as error:
-            response = _http_error_response(error, _accepted(request))
+            response = http_error_response(error, _accepted(request))
         except BodyTooLarge:
             raise  # BodySizeLimit answers
         except Exception as error:  # a bug of ours: the type in the log, a code to the client
             logger.error("request not handled (%s)", type(error).__name__)
             internal = HTTPException(500, INTERNAL_MESSAGE)
-            response = _http_error_response(internal, _accepted(request))
+            response = http_error_response(internal, _accepted(request))
         await response(scope, receive, send)
 
 
@@ -198,36 +187,3 @@ def _negotiate(request: Request, response: Response) -> None:
         return  # GraphiQL's page
     response.headers["content-type"] = _accepted(request)
     response.status_code = request.scope.get(_STATUS_KEY, response.status_code)
-
-
-def _wrong_transport(operation_type: OperationType, method: str) -> Refusal:
-    if operation_type is OperationType.MUTATION:
-        return Refusal(
-            405, "Mutations are sent with POST, not GET.", "BAD_USER_INPUT", {"Allow": "POST"}
-        )
-    return Refusal(
-        400,
-        "Subscriptions are served over WebSocket (graphql-transport-ws) at /graphql.",
-        "BAD_USER_INPUT",
-    )
-
-
-def _http_error_response(error: HTTPException, media_type: str) -> Response:
-    status, reason, headers = error.status_code, error.reason, {}
-    if isinstance(error, Refusal):
-        code, headers = error.code, error.headers
-    elif status == 401:
-        code, reason = "UNAUTHENTICATED", "no bearer token"
-    elif status == 405:
-        code, headers = "BAD_USER_INPUT", {"Allow": "GET, POST"}
-    elif status == 400:
-        # the request itself is not a GraphQL request: not JSON, not an object, too deep,
-        # a query or variables of the wrong type, a content type that is not JSON
-        code = "GRAPHQL_PARSE_FAILED"
-        if isinstance(error.__cause__, MalformedJson):
-            reason = error.__cause__.msg
-    elif status == 500:
-        code = "INTERNAL_SERVER_ERROR"
-    else:
-        code = "BAD_USER_INPUT"
-    return error_response(status, reason, code, headers=headers, media_type=media_type)
