@@ -17,7 +17,6 @@ from typing import Protocol
 
 from datasources.pages import Page, PageRequest
 
-DOCUMENT_STATUSES: tuple[str, ...] = ("REQUESTED", "SENT", "RECEIVED", "DECLINED")
 WITH_CONTENT: frozenset[str] = frozenset({"SENT", "RECEIVED"})
 """The statuses of a document whose content has been sent."""
 

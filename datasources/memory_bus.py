@@ -87,10 +87,6 @@ class Fanout:
         self._mailboxes: set[_Mailbox] = set()
         self._closed = False
 
-    @property
-    def subscriber_count(self) -> int:
-        return len(self._mailboxes)
-
     def deliver(self, notice_ids: list[int]) -> None:
         """Queue the ids for every subscription; never raises, never blocks."""
         if not notice_ids:

@@ -129,7 +129,6 @@ class RedisStreamNoticeBus:
         self._block_ms = block_ms
         self._fanout = Fanout(capacity)
         self._reader: asyncio.Task[None] | None = None
-        self._connected = asyncio.Event()
 
     # ------------------------------------------------------------------ publishing
 
@@ -157,15 +156,6 @@ class RedisStreamNoticeBus:
     def subscribe(self) -> AbstractAsyncContextManager[AsyncIterator[BusEvent]]:
         return self._fanout.subscribe()
 
-    @property
-    def connected(self) -> bool:
-        """Whether the reader currently follows the stream."""
-        return self._connected.is_set()
-
-    async def wait_connected(self) -> None:
-        """Return once the reader follows the stream (for tests and health checks)."""
-        await self._connected.wait()
-
     async def start(self) -> None:
         """Start the reader; ids published after a successful start reach subscribers.
 
@@ -187,7 +177,6 @@ class RedisStreamNoticeBus:
         if reader is not None:
             reader.cancel()
             await asyncio.wait({reader})  # not `await reader`: our own cancel must propagate
-        self._connected.clear()
         self._fanout.close()
 
     # ------------------------------------------------------------------ the reader
@@ -201,14 +190,12 @@ class RedisStreamNoticeBus:
                 if position is None:
                     position = _Position(await self._current_end())
                     self._fanout.resync()
-                self._connected.set()
                 if failing:
                     logger.info("notice bus: reader reconnected to Redis; subscribers resync")
                 failing, delay = False, BACKOFF_MIN_SECONDS
                 await self._read_once(position)
             except Exception as error:  # Redis failures, and anything odd it answered
                 position = None
-                self._connected.clear()
                 if not failing:
                     logger.warning("notice bus: reader lost Redis (%s)", type(error).__name__)
                 failing = True

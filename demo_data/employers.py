@@ -14,7 +14,6 @@ from demo_data.places import postal_state
 from demo_data.rows import Batch, Row
 
 KINDS = ("PAYROLL", "IWO", "SERVICE_OF_PROCESS", "VERIFICATION_OF_EMPLOYMENT", "MEDICAL_SUPPORT")
-FIRST_FEIN = "90-0000001"
 MIN_EMPLOYERS = 30
 _FEIN_MULTIPLIER = 387_420_489  # 3**18: coprime with 10**9, so FEINs are distinct
 _FEIN_OFFSET = (900_000_001 - _FEIN_MULTIPLIER) % 10**9  # employer 1 gets 90-0000001

@@ -7,7 +7,7 @@ import click
 from state_sim.modes import MODES, parse_mode
 
 
-def _modes(ctx: click.Context, param: click.Parameter, values: tuple[str, ...]) -> dict[str, str]:
+def _modes(_ctx: click.Context, _param: click.Parameter, values: tuple[str, ...]) -> dict[str, str]:
     try:
         return dict(parse_mode(value) for value in values)
     except ValueError as error:
