@@ -8,6 +8,7 @@ import pytest
 from datasources.directory import DIRECTORY_KINDS, DirectoryEntryRecord
 from datasources.file_directory import FileDirectorySource, load_directory
 from datasources.pages import PageRequest
+from tests.assertions import nonempty
 
 
 @pytest.fixture(scope="module")
@@ -90,7 +91,7 @@ async def test_list_entries_every_entry_has_contacts_and_profile(
 
     # then
     assert page.total == len(page.items)
-    for entry in page.items:
+    for entry in nonempty(page.items, "the directory page"):
         assert 1 <= len(entry.contacts) <= 3, entry.code
         assert 3 <= len(entry.profile) <= 6, entry.code
         assert all(contact.address is not None for contact in entry.contacts), entry.code

@@ -157,6 +157,7 @@ async def test_get_case_views_gives_unavailable_for_a_state_answering_garbage(ki
     views = await Upstream(handler).source().get_case_views(refs)
     # then only state 36's cases are unavailable
     assert views[:2] == [Unavailable("bad response")] * 2
+    assert len(views) == len(refs)
     assert all(isinstance(view, CaseViewRecord) for view in views[2:])
 
 
@@ -201,6 +202,7 @@ async def test_get_case_views_recovers_when_the_retry_succeeds():
     views = await upstream.source().get_case_views(_refs("36", 2))
     # then the retry's answer counts
     assert len(upstream.requests) == 2
+    assert len(views) == 2
     assert all(isinstance(view, CaseViewRecord) for view in views)
 
 
