@@ -130,8 +130,7 @@ class Gate:
             trail.record("deny", "omitted" if in_list else "denied")
         if not refuse or (in_list and decision.outcome is Outcome.OMIT):
             return decision
-        code = decision.code or "FORBIDDEN"
-        raise Refused(code, message or message_of(code))
+        raise _refusal(decision.code, message)
 
     # -- reads of the schema (schema.guard) ---------------------------------------------
 
@@ -205,7 +204,7 @@ class Gate:
         refused = next((code for code in scopes if isinstance(code, str)), None)
         if refused is not None:
             trail.record("deny", "denied")
-            raise Refused(refused, SEARCH_REFUSAL)
+            raise _refusal(refused, SEARCH_REFUSAL)
         if search:
             trail.record("read", "allowed")
         return Scope.ALL if all(scope is Scope.ALL for scope in scopes) else Scope.RELATED
@@ -293,6 +292,12 @@ class Gate:
         self, viewer: Viewer, resource: Resource, relations: Iterable[Relation]
     ) -> set[Relation]:
         return self.decider.relations_allowed(viewer.role, viewer.fti, resource, relations)
+
+
+def _refusal(code: str | None, message: str | None) -> Refused:
+    """The contract's refusal: the policy line's code (FORBIDDEN when it names none)."""
+    code = code or "FORBIDDEN"
+    return Refused(code, message or message_of(code))
 
 
 def load_gate(policy_path: Path | None = None) -> Gate:
