@@ -8,7 +8,6 @@ from datetime import date
 
 from strawberry import Info
 
-from datasources.audit import AuditAction, AuditOutcome
 from datasources.fcr import ParticipantFilter, ParticipantRecord
 from policy.gate import Scope, Trail
 from policy.registry import FILTER_READS
@@ -77,12 +76,14 @@ async def resolve_participants(
     page = page_request(first, after, LIST_NAME)
     filtered = _filtered_arguments(where)
     scoped = _scoped(info, where, filtered)
-    if _is_search(where):
-        _audit_search(info, "read", "allowed")
     if scoped is None:
         return connection_of(empty_page(), LIST_NAME, [])
     found = await fetch_page(info.context.sources.fcr.list_participants(scoped, page))
-    _audit_matches(info, [FILTER_READS[FILTERS][name] for name in filtered], found.items)
+    # a match listed confirms the value searched for: a read of it, of that record
+    matches = [encode_global_id(LIST_NAME, match.id) for match in found.items]
+    info.context.gate.filter_matches(
+        info.context.audit, _operation(info), FILTERS, filtered, matches
+    )
     return connection_of(found, LIST_NAME, await build_participants(info, list(found.items)))
 
 
@@ -102,10 +103,15 @@ def _filtered_arguments(where: ParticipantFilter) -> list[str]:
 def _scoped(
     info: Info[Context, None], where: ParticipantFilter, filtered: list[str]
 ) -> ParticipantFilter | None:
-    """`where`, narrowed to the viewer's own participants where a filter needs it."""
+    """`where`, narrowed to the viewer's own participants where a filter needs it.
+
+    The gate records a search that may run as a read of `Participant.search`, and a
+    refused one as its denial.
+    """
     context, viewer = info.context, info.context.viewer
     trail = Trail(context.audit, _operation(info), Resource.PARTICIPANT_SEARCH)
-    if context.gate.filter_scope(viewer, FILTERS, filtered, trail) is Scope.ALL:
+    scope = context.gate.filter_scope(viewer, FILTERS, filtered, trail, search=_is_search(where))
+    if scope is Scope.ALL:
         return where
     if viewer.jurisdiction is None:
         return None
@@ -114,31 +120,6 @@ def _scoped(
 
 def _operation(info: Info[Context, None]) -> str | None:
     return info.operation.name.value if info.operation and info.operation.name else None
-
-
-def _audit_search(info: Info[Context, None], action: AuditAction, outcome: AuditOutcome) -> None:
-    info.context.audit.record(
-        operation=_operation(info),
-        action=action,
-        resource=Resource.PARTICIPANT_SEARCH,
-        record_id=None,
-        outcome=outcome,
-    )
-
-
-def _audit_matches(
-    info: Info[Context, None], filtered: list[Resource], matches: Sequence[ParticipantRecord]
-) -> None:
-    """A match listed confirms the value searched for: a read of it, of that record."""
-    for resource in filtered:
-        for match in matches:
-            info.context.audit.record(
-                operation=_operation(info),
-                action="read",
-                resource=resource,
-                record_id=encode_global_id(LIST_NAME, match.id),
-                outcome="allowed",
-            )
 
 
 async def load_participant(info: Info[Context, None], participant_id: int) -> ParticipantRecord:
