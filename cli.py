@@ -14,11 +14,13 @@ import click
 from sqlalchemy import func, select
 
 from datasources.audit import VerifyResult
+from datasources.blob_stores import build_blob_store
 from datasources.engines import build_engines, dispose_engines
 from datasources.migrations import upgrade
 from datasources.migrations.state import DatabaseNotReady, current_revisions, require_migrated
 from datasources.models.fcr import ParticipantRow
 from datasources.sql_audit import SqlAuditTrail
+from demo_data.scenarios import MIN_PARTICIPANTS
 from demo_data.seeding import DEFAULT_SEED, SEEDED_SOURCES, seed_all
 from policy.commands import policy_group
 from policy.retention import years_before
@@ -128,8 +130,6 @@ def migrate() -> None:
 async def _seed(participants: int, seed: int, if_empty: bool) -> None:
     settings = load_settings()
     await _require_migrated(settings, SEEDED_SOURCES)
-    from app import build_blob_store  # the composition root, imported only to seed
-
     engines = build_engines(settings.database_urls)
     blobs = build_blob_store(settings)
     try:
@@ -152,10 +152,10 @@ async def _seed(participants: int, seed: int, if_empty: bool) -> None:
 @click.option(
     "--participants",
     metavar="N",
-    type=click.IntRange(min=50),
+    type=click.IntRange(min=MIN_PARTICIPANTS),
     default=3000,
     show_default=True,
-    help="Number of synthetic participants (people) to create; at least 50.",
+    help=f"Number of synthetic participants (people) to create; at least {MIN_PARTICIPANTS}.",
 )
 @click.option(
     "--seed",

@@ -22,6 +22,7 @@ from cli import DISTRIBUTION, main
 from datasources.engines import build_engines, dispose_engines
 from datasources.migrations import upgrade
 from datasources.migrations.state import version_table
+from demo_data.scenarios import MIN_PARTICIPANTS
 from settings import SQL_SOURCES, load_settings
 from tests.conftest import BACKENDS, Hub
 from tests.services.postgres import create_database, drop_database, postgres_server_url
@@ -185,6 +186,15 @@ def test_migrate_twice_changes_nothing(tmp_path: Path):
     ]
 
 
+def test_seed_refuses_fewer_participants_than_its_scenarios_need(tmp_path: Path):
+    # the scenarios need MIN_PARTICIPANTS people: fewer is a usage error, not a traceback
+    env = {"HUB_DATA_DIR": str(tmp_path), "PATH": "/usr/bin:/bin"}
+    result = _hub("seed", "--participants", str(MIN_PARTICIPANTS - 1), env=env)
+    assert result.returncode == 2, result
+    assert "Traceback" not in result.stderr
+    assert f"x>={MIN_PARTICIPANTS}" in result.stderr
+
+
 def test_seed_if_empty_keeps_existing_data(tmp_path: Path):
     env = {"HUB_DATA_DIR": str(tmp_path), "PATH": "/usr/bin:/bin"}
     assert _hub("migrate", env=env).returncode == 0
@@ -212,7 +222,7 @@ def test_packages_are_ours_not_same_named_distributions():
 # --------------------------------------------------------------------------- a database not ready
 
 NEEDS_A_DATABASE = {
-    ("seed", "--participants", "50"): "fcr",
+    ("seed", "--participants", "100"): "fcr",
     ("seed", "--if-empty"): "fcr",
     ("audit", "verify"): "audit",
     ("audit", "checkpoint"): "audit",
@@ -286,7 +296,7 @@ def test_a_database_behind_the_newest_migration_is_not_migrated(empty_databases:
     heads = {source: "head" for source in SQL_SOURCES}
     asyncio.run(_migrate(empty_databases, {**heads, "fcr": "0001_fcr"}))
     # when the demo data is seeded, then the FCR is named
-    result = _hub("seed", "--participants", "50", env=empty_databases)
+    result = _hub("seed", "--participants", "100", env=empty_databases)
     assert result.returncode == 1, result
     assert _one_line(result) == _not_migrated("fcr")
     # and once migrated, the same command runs
