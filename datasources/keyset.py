@@ -6,7 +6,7 @@ from collections import defaultdict
 from collections.abc import Callable, Hashable, Iterable, Sequence
 from typing import Any, TypeVar
 
-from sqlalchemy import BigInteger, Select, func, select
+from sqlalchemy import BigInteger, Row, Select, func, select
 from sqlalchemy.ext.asyncio import AsyncConnection
 from sqlalchemy.sql.elements import ColumnElement
 
@@ -55,7 +55,7 @@ async def fetch_page(
     stmt: Select[Any],
     id_column: ColumnElement[int],
     page: PageRequest,
-    build: Callable[[Any], T],
+    build: Callable[[Row[Any]], T],
 ) -> Page[T]:
     """Run `stmt` (already filtered) as one page after `page.after`, plus its count."""
     maximum = BIGINT_MAX if isinstance(id_column.type, BigInteger) else INTEGER_MAX
