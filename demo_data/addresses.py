@@ -5,7 +5,7 @@ from __future__ import annotations
 import random
 from datetime import date
 
-from demo_data import names
+import demo_data.names as names
 from demo_data.dates import TODAY, between, days_after, years_after
 from demo_data.ids import Ids
 from demo_data.people import Person

@@ -6,7 +6,8 @@ import random
 from dataclasses import dataclass
 from datetime import date
 
-from demo_data import names, people
+import demo_data.names as names
+import demo_data.people as people
 from demo_data.dates import TODAY, between, clamp, days_after, years_after
 from demo_data.ids import Ids
 from demo_data.people import CHILD_BORN, Person

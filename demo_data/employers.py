@@ -7,7 +7,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from demo_data import names
+import demo_data.names as names
 from demo_data.addresses import postal_fields
 from demo_data.ids import Ids
 from demo_data.places import postal_state

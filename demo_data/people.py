@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import date
 from itertools import accumulate
 
-from demo_data import names
+import demo_data.names as names
 from demo_data.dates import TODAY, between, clamp, days_after, years_after
 from demo_data.ids import Ids
 from demo_data.places import POSTAL, postal_state
