@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import os
 import subprocess
 import sys
 import uuid
@@ -31,7 +32,13 @@ HUB = str(Path(sys.executable).parent / "hub")
 REPO = Path(__file__).resolve().parents[1]
 
 
+COVERAGE_VARIABLES = ("COVERAGE_PROCESS_CONFIG", "COVERAGE_PROCESS_START")
+
+
 def _hub(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    if env is not None:
+        # the command's own environment, plus what lets `make test` measure the process
+        env = {**{k: os.environ[k] for k in COVERAGE_VARIABLES if k in os.environ}, **env}
     return subprocess.run(
         [HUB, *args], capture_output=True, text=True, check=False, env=env, timeout=120
     )
