@@ -25,6 +25,8 @@ ALLOWED_TOKEN_ALGORITHMS = ("HS256", "HS384", "HS512")
 ENVIRONMENTS = ("development", "production")
 MIN_TOKEN_SECRET_BYTES = 64
 STATE_SYSTEM_URL_PREFIX = "HUB_STATE_SYSTEM_URL_"
+STATE_SIM_PORT = 8100
+"""Where `hub state-sim` listens by default, and so where the hub looks for it."""
 
 T_co = TypeVar("T_co", covariant=True)
 
@@ -161,7 +163,7 @@ SOURCE_DATABASE_URLS = {
 STATE_SYSTEMS_URL = Setting(
     "HUB_STATE_SYSTEMS_URL",
     _text,
-    "http://127.0.0.1:8100",
+    f"http://127.0.0.1:{STATE_SIM_PORT}",
     "the states' case systems (QUICK); `make run` starts the simulator there",
     blank_is_unset=True,
 )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import click
 
+from settings import STATE_SIM_PORT
 from state_sim.modes import MODES, parse_mode
 
 
@@ -19,7 +20,12 @@ def _modes(_ctx: click.Context, _param: click.Parameter, values: tuple[str, ...]
     "--host", metavar="ADDRESS", default="127.0.0.1", show_default=True, help="Interface to bind."
 )
 @click.option(
-    "--port", metavar="PORT", type=int, default=8100, show_default=True, help="TCP port number."
+    "--port",
+    metavar="PORT",
+    type=click.IntRange(1, 65535),
+    default=STATE_SIM_PORT,
+    show_default=True,
+    help="TCP port number.",
 )
 @click.option(
     "--delay",
