@@ -23,7 +23,7 @@ from datasources.sql_audit import SqlAuditTrail
 from demo_data.scenarios import MIN_PARTICIPANTS
 from demo_data.seeding import DEFAULT_SEED, SEEDED_SOURCES, seed_all
 from policy.commands import policy_group
-from policy.retention import years_before
+from policy.retention import RETENTION_YEARS, years_before
 from policy.tokens import ROLES, ClaimsRefused, issue_token
 from settings import HOST, PORT, SQL_SOURCES, Settings, SettingsError, load_settings
 
@@ -276,7 +276,7 @@ async def _verify_and_purge(trail: SqlAuditTrail, cutoff: datetime) -> int | Non
     "--years",
     metavar="YEARS",
     type=click.IntRange(min=1),
-    default=7,
+    default=RETENTION_YEARS,
     show_default=True,
     help="Retention period in years: events dated before it are deleted.",
 )
