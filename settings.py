@@ -125,7 +125,7 @@ def _database_url(raw: str) -> str | None:
     url = normalize_database_url(raw)
     try:
         backend = make_url(url).get_backend_name()
-    except ArgumentError:
+    except (ArgumentError, ValueError):  # ValueError: e.g. a port that is not a number
         backend = ""
     if backend not in ("postgresql", "sqlite"):
         raise ValueError("must be a postgresql:// or sqlite:/// URL")
