@@ -14,7 +14,8 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from app import build_blob_store, create_app
+from app import create_app
+from datasources.blob_stores import build_blob_store
 from datasources.engines import build_engines, dispose_engines
 from datasources.migrations import upgrade
 from datasources.models.fcr import MisidentifiedSsnRow, ParticipantRow
