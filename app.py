@@ -14,7 +14,7 @@ from starlette.applications import Starlette
 from starlette.middleware import Middleware
 from starlette.routing import Route, WebSocketRoute
 
-from datasources.blob_stores import build_blob_store as build_blob_store  # for `hub seed`
+from datasources.blob_stores import build_blob_store
 from datasources.engines import build_engines, dispose_engines
 from datasources.file_directory import load_directory
 from datasources.http_state_systems import HttpStateSystemSource
@@ -29,8 +29,7 @@ from datasources.sql_fcr import SqlFcrSource
 from datasources.sql_ndnh import SqlNdnhSource
 from datasources.sql_notices import SqlNoticeSource
 from datasources.sql_offsets import SqlOffsetSource
-from policy.enforcer import POLICY_PATH, PolicyDecider
-from policy.gate import Gate
+from policy.gate import load_gate
 from policy.reloading import policy_reloading
 from policy.retention import purge_on_schedule
 from schema import build_schema
@@ -89,8 +88,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
     engines = build_engines(settings.database_urls)
     state_client = httpx.AsyncClient(limits=STATE_SYSTEM_LIMITS)
     sources = build_sources(settings, engines, state_client)
-    decider = PolicyDecider(policy_path=settings.policy_file or POLICY_PATH)
-    gate = Gate(decider)
+    gate = load_gate(settings.policy_file)
     graphql = HubGraphQL(
         build_schema(
             max_depth=settings.max_query_depth, hide_suggestions=not settings.is_development
@@ -111,7 +109,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
                 relay_outbox(sources.notices, sources.bus, wake=sources.outbox_wake)
             ),
         ]
-        async with policy_reloading(decider, watch=settings.is_development):
+        async with policy_reloading(gate, watch=settings.is_development):
             yield {"engines": engines, "sources": sources}
         for task in tasks:
             task.cancel()
