@@ -9,9 +9,9 @@ from pathlib import Path
 
 import click
 
-from policy.enforcer import POLICY_PATH, PolicyDecider, PolicyError
+from policy.gate import Gate, PolicyError, load_gate
 from policy.tokens import ROLES
-from policy.vocabulary import Action, Relation, Resource
+from policy.vocabulary import Relation, Resource
 
 # the relations each resource's lines can name, in the order the table shows them
 RELATIONS: dict[Resource, tuple[Relation, ...]] = {
@@ -26,28 +26,28 @@ RELATIONS: dict[Resource, tuple[Relation, ...]] = {
 }
 
 
-def _outcomes(decider: PolicyDecider, role: str, resource: Resource, fti: bool) -> str:
+def _outcomes(gate: Gate, role: str, resource: Resource, fti: bool) -> str:
     parts = []
     for relation in RELATIONS.get(resource, (Relation.ANY,)):
-        decision = decider.decide(role, fti, relation, resource, Action.READ)
+        decision = gate.policy_outcome(role, fti, relation, resource)
         outcome = decision.outcome.value + (f":{decision.code}" if decision.code else "")
         parts.append(outcome if relation is Relation.ANY else f"{relation.value}={outcome}")
     return " ".join(parts)
 
 
-def _cell(decider: PolicyDecider, role: str, resource: Resource) -> str:
-    plain = _outcomes(decider, role, resource, fti=False)
-    cleared = _outcomes(decider, role, resource, fti=True)
+def _cell(gate: Gate, role: str, resource: Resource) -> str:
+    plain = _outcomes(gate, role, resource, fti=False)
+    cleared = _outcomes(gate, role, resource, fti=True)
     return plain if plain == cleared else f"{plain} | with fti: {cleared}"
 
 
-def render_table(decider: PolicyDecider) -> str:
+def render_table(gate: Gate) -> str:
     """What each role gets for each resource, by relation and FTI clearance."""
     lines = []
     for resource in Resource:
         lines.append(f"{resource.value}")
         for role in ROLES:
-            lines.append(f"  {role:<22} {_cell(decider, role, resource)}")
+            lines.append(f"  {role:<22} {_cell(gate, role, resource)}")
     return "\n".join(lines)
 
 
@@ -62,11 +62,11 @@ def policy_check() -> None:
     from settings import load_settings
 
     try:
-        decider = PolicyDecider(policy_path=load_settings().policy_file or POLICY_PATH)
+        gate = load_gate(load_settings().policy_file)
     except PolicyError as error:
         click.echo(f"policy invalid: {error}", err=True)
         sys.exit(1)
-    click.echo(render_table(decider))
+    click.echo(render_table(gate))
 
 
 @policy_group.command("reload")

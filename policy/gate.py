@@ -5,7 +5,9 @@ per key), record the audit event in the request's `AuditLog`, and raise the cont
 refusal (`Refused`, with the policy line's code and a safe message). The helpers below
 it are that path applied to what `policy.registry` declares: a field read, an object in
 a list, a list's scope, a filter, a write, a subscription and its items, a download and
-introspection. Nothing outside `policy/` speaks to the decider; everything asks the gate.
+introspection. This is the one module that imports the decider (`policy.enforcer`):
+the composition root builds the gate with `load_gate`, reloading and `hub policy check`
+go through it too, and everything else asks it.
 """
 
 from __future__ import annotations
@@ -17,7 +19,7 @@ from pathlib import Path
 
 from datasources.audit import AuditAction, AuditOutcome
 from policy.audit import AuditLog
-from policy.enforcer import POLICY_PATH, Decision, PolicyDecider
+from policy.enforcer import POLICY_PATH, Decision, PolicyDecider, PolicyError
 from policy.refusals import Refused, message_of
 from policy.registry import (
     DOWNLOADS,
@@ -92,6 +94,28 @@ class Gate:
     @property
     def evaluations(self) -> int:
         return self.decider.evaluations
+
+    @property
+    def policy_files(self) -> tuple[Path, Path]:
+        """The model and policy files the decisions come from (watched in development)."""
+        return self.decider.model_path, self.decider.policy_path
+
+    def reload(self) -> None:
+        """Read the policy files again, dropping cached decisions.
+
+        Raises:
+            PolicyError: the files do not make a valid policy; the old one stays.
+        """
+        self.decider.reload()
+
+    def policy_outcome(
+        self, role: str, fti: bool, relation: Relation, resource: Resource
+    ) -> Decision:
+        """One cell of `hub policy check`'s table: what a role gets, for no viewer or request.
+
+        Nothing is audited or refused: this describes the policy, it answers nobody.
+        """
+        return self.decider.decide(role, fti, relation, resource, Action.READ)
 
     def _decide(
         self, viewer: Viewer, resource: Resource, relation: Relation, action: Action = Action.READ
@@ -301,8 +325,12 @@ def _refusal(code: str | None, message: str | None) -> Refused:
 
 
 def load_gate(policy_path: Path | None = None) -> Gate:
-    """A gate over the policy file at `policy_path` (the packaged policy by default)."""
+    """A gate over the policy file at `policy_path` (the packaged policy by default).
+
+    Raises:
+        PolicyError: the model and policy files do not make a valid policy.
+    """
     return Gate(PolicyDecider(policy_path=policy_path or POLICY_PATH))
 
 
-__all__ = ["Gate", "ListScope", "Scope", "Trail", "load_gate"]
+__all__ = ["Gate", "ListScope", "PolicyError", "Scope", "Trail", "load_gate"]

@@ -73,15 +73,6 @@ class DocumentFacts:
     contains_fti: bool
 
 
-Facts = (
-    RecordFacts
-    | ParticipantFacts
-    | CertificationFacts
-    | EmployerFacts
-    | NoticeFacts
-    | AddressFacts
-    | DocumentFacts
-)
 RelationOf = Callable[[object, Viewer], Relation]
 
 

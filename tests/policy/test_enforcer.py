@@ -67,7 +67,7 @@ def test_reload_drops_the_cache_and_applies_the_new_policy(tmp_path: Path):
     assert before.outcome is Outcome.DENY
     # when the file grants analysts QUICK and the policy is reloaded
     policy.write_text(policy.read_text() + "p, 5, analyst, *, *, Case.quick, read, allow, allow\n")
-    assert reload_or_keep(decider)
+    assert reload_or_keep(Gate(decider))
     # then the next decision follows the new file
     after = decider.decide("analyst", False, Relation.ANY, Resource.CASE_QUICK, Action.READ)
     assert after.outcome is Outcome.ALLOW
@@ -79,7 +79,7 @@ def test_invalid_policy_is_refused_and_the_old_one_kept(tmp_path: Path):
     policy.write_text(
         policy.read_text() + "p, 5, analyst, *, *, Case.nothing, read, allow, allow\n"
     )
-    assert not reload_or_keep(decider)
+    assert not reload_or_keep(Gate(decider))
     decision = decider.decide("analyst", False, Relation.ANY, Resource.CASE, Action.READ)
     assert decision.outcome is Outcome.ALLOW
     with pytest.raises(PolicyError):
