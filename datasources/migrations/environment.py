@@ -2,27 +2,56 @@
 
 from __future__ import annotations
 
-from typing import Any
+from contextlib import AbstractContextManager
+from typing import Protocol
 
-from sqlalchemy import MetaData, create_engine
+from alembic.config import Config
+from sqlalchemy import Connection, MetaData, create_engine
 
 
-def run(context: Any, metadata: MetaData, version_table: str) -> None:
+class MigrationContextModule(Protocol):
+    """What env.py hands over: `alembic.context`, the proxy of the running environment."""
+
+    config: Config
+
+    def configure(
+        self,
+        connection: Connection | None = ...,
+        *,
+        target_metadata: MetaData | None = ...,
+        version_table: str = ...,
+        render_as_batch: bool = ...,
+        compare_type: bool = ...,
+    ) -> None: ...
+
+    def begin_transaction(self) -> AbstractContextManager[object]: ...
+
+    def run_migrations(self) -> None: ...
+
+
+def _migrate(
+    context: MigrationContextModule, conn: Connection, metadata: MetaData, table: str
+) -> None:
+    context.configure(
+        conn,
+        target_metadata=metadata,
+        version_table=table,
+        render_as_batch=True,
+        compare_type=True,
+    )
+    with context.begin_transaction():
+        context.run_migrations()
+
+
+def run(context: MigrationContextModule, metadata: MetaData, version_table: str) -> None:
     """Run migrations on the connection the caller gave, or on `sqlalchemy.url`."""
-    options = {
-        "target_metadata": metadata,
-        "version_table": version_table,
-        "render_as_batch": True,
-        "compare_type": True,
-    }
     connection = context.config.attributes.get("connection")
-    if connection is not None:
-        context.configure(connection=connection, **options)
-        with context.begin_transaction():
-            context.run_migrations()
+    if isinstance(connection, Connection):
+        _migrate(context, connection, metadata, version_table)
         return
-    engine = create_engine(context.config.get_main_option("sqlalchemy.url"))
+    url = context.config.get_main_option("sqlalchemy.url")
+    if url is None:
+        raise ValueError("no connection given and no sqlalchemy.url configured")
+    engine = create_engine(url)
     with engine.connect() as conn:
-        context.configure(connection=conn, **options)
-        with context.begin_transaction():
-            context.run_migrations()
+        _migrate(context, conn, metadata, version_table)
