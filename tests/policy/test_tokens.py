@@ -8,6 +8,7 @@ tests/transport/.
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from dataclasses import replace
 
 import jwt
@@ -150,35 +151,49 @@ def test_a_token_expired_within_the_leeway_is_still_accepted():
 OTHER_SECRET = "x" * 64
 """A secret of the right length that is not the hub's."""
 
-REFUSALS: list[tuple[str, str, str]] = [
+REFUSALS: list[tuple[str, Callable[[], str], str]] = [
     (
         "expired",
-        _signed(iat=int(time.time()) - 7200, exp=int(time.time()) - 3600),
+        lambda: _signed(iat=int(time.time()) - 7200, exp=int(time.time()) - 3600),
         "token has expired",
     ),
-    ("signed with another secret", _signed(replace(SETTINGS, secret=OTHER_SECRET)), "not valid"),
-    ("another issuer", _signed(iss="someone-else"), "token is not valid"),
-    ("another audience", _signed(aud="someone-else"), "token is not valid"),
-    ("another algorithm", _signed(replace(SETTINGS, algorithm="HS512")), "token is not valid"),
-    ("unsigned", jwt.encode({"sub": "x"}, key="", algorithm="none"), "token is not valid"),
-    ("not a token", "not-a-token", "token is not valid"),
-    ("no expiry", _signed(exp=None), "token is not valid"),
-    ("no issue time", _signed(iat=None), "token is not valid"),
-    ("no issuer", _signed(iss=None), "token is not valid"),
-    ("no audience", _signed(aud=None), "token is not valid"),
-    ("no subject", _signed(sub=None), "token is not valid"),
-    ("an empty subject", _signed(sub=""), "token names no subject"),
-    ("no role", _signed(role=None), "token names no known role"),
-    ("an unknown role", _signed(role="root"), "token names no known role"),
-    ("a role that is no string", _signed(role=["analyst"]), "token names no known role"),
-    ("a role without its claim", _signed(role="state_worker"), "token refused: state_worker"),
+    (
+        "signed with another secret",
+        lambda: _signed(replace(SETTINGS, secret=OTHER_SECRET)),
+        "not valid",
+    ),
+    ("another issuer", lambda: _signed(iss="someone-else"), "token is not valid"),
+    ("another audience", lambda: _signed(aud="someone-else"), "token is not valid"),
+    (
+        "another algorithm",
+        lambda: _signed(replace(SETTINGS, algorithm="HS512")),
+        "token is not valid",
+    ),
+    ("unsigned", lambda: jwt.encode({"sub": "x"}, key="", algorithm="none"), "token is not valid"),
+    ("not a token", lambda: "not-a-token", "token is not valid"),
+    ("no expiry", lambda: _signed(exp=None), "token is not valid"),
+    ("no issue time", lambda: _signed(iat=None), "token is not valid"),
+    ("no issuer", lambda: _signed(iss=None), "token is not valid"),
+    ("no audience", lambda: _signed(aud=None), "token is not valid"),
+    ("no subject", lambda: _signed(sub=None), "token is not valid"),
+    ("an empty subject", lambda: _signed(sub=""), "token names no subject"),
+    ("no role", lambda: _signed(role=None), "token names no known role"),
+    ("an unknown role", lambda: _signed(role="root"), "token names no known role"),
+    ("a role that is no string", lambda: _signed(role=["analyst"]), "token names no known role"),
+    (
+        "a role without its claim",
+        lambda: _signed(role="state_worker"),
+        "token refused: state_worker",
+    ),
 ]
+"""Each refused token, minted as its test runs: minted at import, it would expire in a long run."""
 
 
 @pytest.mark.parametrize(
-    ("token", "message"), [r[1:] for r in REFUSALS], ids=[r[0] for r in REFUSALS]
+    ("mint", "message"), [r[1:] for r in REFUSALS], ids=[r[0] for r in REFUSALS]
 )
-def test_verify_refuses_with_a_safe_message(token: str, message: str):
+def test_verify_refuses_with_a_safe_message(mint: Callable[[], str], message: str):
+    token = mint()
     with pytest.raises(TokenRefused) as refused:
         verify_token(token, SETTINGS)
     assert message in str(refused.value)
