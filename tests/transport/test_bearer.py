@@ -78,7 +78,8 @@ def _refusals() -> dict[str, tuple[str | None, str]]:
     }
 
 
-REFUSALS = _refusals()
+REFUSALS = list(_refusals())
+"""The cases' names; each test signs its tokens when it runs (a suite runs longer than a token)."""
 
 
 @pytest.fixture(scope="module")
@@ -103,7 +104,7 @@ def _download_link(settings: Settings) -> str:
 
 @pytest.mark.parametrize("case", REFUSALS)
 def test_authenticate_refuses_with_a_safe_message(case: str):
-    authorization, message = REFUSALS[case]
+    authorization, message = _refusals()[case]
     with pytest.raises(TokenRefused) as refused:
         authenticate(authorization, DEVELOPMENT)
     assert str(refused.value) == message
@@ -122,7 +123,7 @@ def test_authenticate_returns_the_viewer_of_a_good_token():
 
 @pytest.mark.parametrize("case", REFUSALS)
 async def test_http_refuses_with_the_same_message(app: Starlette, case: str):
-    authorization, message = REFUSALS[case]
+    authorization, message = _refusals()[case]
     async with httpx.AsyncClient(
         transport=httpx.ASGITransport(app=app), base_url="http://hub"
     ) as client:
@@ -140,7 +141,7 @@ async def test_http_refuses_with_the_same_message(app: Starlette, case: str):
 async def test_download_refuses_with_the_same_message(
     app: Starlette, settings: Settings, case: str
 ):
-    authorization, message = REFUSALS[case]
+    authorization, message = _refusals()[case]
     async with httpx.AsyncClient(
         transport=httpx.ASGITransport(app=app), base_url="http://hub"
     ) as client:
@@ -156,7 +157,7 @@ async def test_download_refuses_with_the_same_message(
 @pytest.mark.parametrize("case", REFUSALS)
 async def test_websocket_closes_4401_for_the_same_refusals(live_hub: str, case: str):
     # the live hub's token settings are the development ones these tokens are signed with
-    authorization, _message = REFUSALS[case]
+    authorization, _message = _refusals()[case]
     payload = {} if authorization is None else {"authorization": authorization}
     async with subscriber(live_hub) as socket:
         await socket.socket.send(json.dumps({"type": "connection_init", "payload": payload}))
