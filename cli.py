@@ -23,6 +23,7 @@ from datasources.sql_audit import SqlAuditTrail
 from demo_data.scenarios import MIN_PARTICIPANTS
 from demo_data.seeding import DEFAULT_SEED, SEEDED_SOURCES, seed_all
 from policy.commands import policy_group
+from policy.gate import load_gate
 from policy.retention import RETENTION_YEARS, years_before
 from policy.tokens import ROLES, ClaimsRefused, issue_token
 from settings import HOST, PORT, SQL_SOURCES, Settings, SettingsError, load_settings
@@ -81,6 +82,7 @@ def serve(host: str | None, port: int | None) -> None:
     from transport.http_protocol import HubH11Protocol
 
     settings = load_settings()
+    load_gate(settings.policy_file)  # a policy that does not load is one line, before serving
     asyncio.run(_require_migrated(settings, SQL_SOURCES))
     pid_file = settings.data_dir / "hub.pid"
     pid_file.parent.mkdir(parents=True, exist_ok=True)

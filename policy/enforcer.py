@@ -10,6 +10,7 @@ from pathlib import Path
 import casbin
 
 from policy.vocabulary import Action, Outcome, Relation, Resource
+from settings import SettingsError
 
 logger = logging.getLogger("hub.policy")
 # Casbin logs the whole model and policy at INFO on every load; our own line says enough.
@@ -20,8 +21,8 @@ MODEL_PATH = POLICY_DIR / "model.conf"
 POLICY_PATH = POLICY_DIR / "policy.csv"
 
 
-class PolicyError(ValueError):
-    """The policy files do not make a valid policy."""
+class PolicyError(SettingsError):
+    """The policy files do not make a valid policy (a configuration error: the hub cannot run)."""
 
 
 @dataclass(frozen=True)
@@ -63,11 +64,18 @@ def load_enforcer(
     model_path: Path = MODEL_PATH, policy_path: Path = POLICY_PATH
 ) -> casbin.Enforcer:
     """Load and check the model and policy files."""
+    for path in (model_path, policy_path):
+        if not path.is_file():
+            raise PolicyError(f"cannot read {path.name}: no such file")
     try:
         enforcer = casbin.Enforcer(str(model_path), str(policy_path))
     except Exception as error:  # casbin raises bare exceptions for malformed files
         raise PolicyError(f"cannot load {policy_path.name}: {error}") from error
-    _check_rules(enforcer.get_policy())
+    rules = enforcer.get_policy()
+    if not rules:
+        # Casbin loads an empty file as a policy that denies everything: never what was meant
+        raise PolicyError(f"{policy_path.name} holds no rules")
+    _check_rules(rules)
     return enforcer
 
 

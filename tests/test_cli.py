@@ -218,6 +218,20 @@ def test_production_refuses_to_start_without_a_secret(tmp_path: Path):
     assert "HUB_TOKEN_SECRET" in result.stderr
 
 
+@pytest.mark.parametrize("command", [("serve",), ("policy", "check")])
+def test_a_missing_policy_file_is_one_line_naming_it(tmp_path: Path, command: tuple[str, ...]):
+    env = {
+        "HUB_DATA_DIR": str(tmp_path),
+        "HUB_POLICY_FILE": str(tmp_path / "missing.csv"),
+        "PATH": "/usr/bin:/bin",
+    }
+    result = _hub(*command, env=env)
+    assert result.returncode in (1, 2)
+    assert result.stderr.strip().endswith("cannot read missing.csv: no such file")
+    assert "Traceback" not in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1
+
+
 def test_packages_are_ours_not_same_named_distributions():
     # `schema` and `policy` are also names of PyPI distributions
     import policy

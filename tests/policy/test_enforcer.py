@@ -101,6 +101,20 @@ def test_policy_lines_are_validated(tmp_path: Path, bad_line: str):
         PolicyDecider(model, policy)
 
 
+def test_a_missing_policy_file_is_refused_by_name(tmp_path: Path):
+    model, _policy = _copy_policy(tmp_path)
+    with pytest.raises(PolicyError, match=r"^cannot read missing\.csv: no such file$"):
+        PolicyDecider(model, tmp_path / "missing.csv")
+
+
+def test_a_policy_without_rules_is_refused_not_read_as_deny_everything(tmp_path: Path):
+    # Casbin loads an empty file as a policy that denies everything, which nobody means
+    model, policy = _copy_policy(tmp_path)
+    policy.write_text("# nothing but a comment\n")
+    with pytest.raises(PolicyError, match="holds no rules"):
+        PolicyDecider(model, policy)
+
+
 def test_policy_check_prints_the_table():
     # when `hub policy check` runs
     result = subprocess.run(
