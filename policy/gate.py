@@ -307,6 +307,23 @@ class Gate:
             if rule.applies(facts):
                 self.check(viewer, rule.resource, rule.relation(facts, viewer), trail=trail)
 
+    # -- what happened after a decision: still the gate's trail ---------------------------
+
+    def record_write(self, trail: Trail, *, written: bool) -> None:
+        """A mutation attempt, written or refused (by its rule or its input).
+
+        Every attempt is its own event, never collapsed with another: three writes in one
+        request are three events. Its input's values and problems are not recorded.
+        """
+        trail.record("write", "written" if written else "refused")
+
+    def record_download(self, trail: Trail, *, released: bool) -> None:
+        """A download's outcome: content released (a read), or a link refused before any rule."""
+        if released:
+            trail.record("read", "allowed")
+        else:
+            trail.record("deny", "denied")
+
     def introspection(self, viewer: Viewer, *, development: bool, trail: Trail) -> None:
         """`__schema` and `__type`, by role and the hub's mode; refused and audited."""
         relation = Relation.DEVELOPMENT if development else Relation.PRODUCTION

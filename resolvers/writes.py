@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 from strawberry import Info
 
+from policy.gate import Trail
 from resolvers.context import Context
 from resolvers.errors import BadUserInput
 from resolvers.ids import decode_int_id, encode_global_id
@@ -52,14 +53,8 @@ def audit_write(
 ) -> None:
     """Record one mutation attempt, written or refused, naming the record it was about.
 
-    Every call is its own event (writes are never collapsed): three writes in one
-    request are three events. The input's values and problems are not logged.
+    The gate records it (`policy.gate.Gate.record_write`): every attempt its own event.
     """
     operation = info.operation.name.value if info.operation and info.operation.name else None
-    info.context.audit.record(
-        operation=operation,
-        action="write",
-        resource=resource,
-        record_id=record_id,
-        outcome="refused" if refused else "written",
-    )
+    trail = Trail(info.context.audit, operation, resource, record_id)
+    info.context.gate.record_write(trail, written=not refused)

@@ -19,7 +19,6 @@ from starlette.requests import Request
 from starlette.responses import Response, StreamingResponse
 from starlette.routing import Route
 
-from datasources.audit import AuditAction, AuditOutcome
 from datasources.blobs import BlobNotFound, BlobStoreError
 from datasources.documents import DocumentRecord
 from datasources.sources import Sources
@@ -90,7 +89,7 @@ class DocumentDownload:
             content = await self._content(record)
         except _Stop as stop:
             return await self._refuse(stop, audit)
-        self._record(audit, "read", record.id, "allowed")
+        self.gate.record_download(self._trail(audit, record.id), released=True)
         if not await self._write_audit(audit):
             return _error(_Stop("INTERNAL_SERVER_ERROR"))
         return _attachment(record, content)
@@ -115,7 +114,7 @@ class DocumentDownload:
                 secret=self.settings.token.secret,
             )
         except (BadUserInput, DownloadRefused) as refused:
-            self._record(audit, "deny", None, "denied")
+            self.gate.record_download(self._trail(audit, None), released=False)
             raise _Stop("FORBIDDEN", "not a valid download link") from refused
         (record,) = await self.sources.documents.get_many([key])
         if record is None:
@@ -145,15 +144,9 @@ class DocumentDownload:
             raise _Stop("INTERNAL_SERVER_ERROR")
         return content
 
-    def _record(
-        self, audit: AuditLog, action: AuditAction, record_id: int | None, outcome: AuditOutcome
-    ) -> None:
-        audit.record(
-            operation=OPERATION,
-            action=action,
-            resource=AUDIT_RESOURCE,
-            record_id=None if record_id is None else _global_id(record_id),
-            outcome=outcome,
+    def _trail(self, audit: AuditLog, record_id: int | None) -> Trail:
+        return Trail(
+            audit, OPERATION, AUDIT_RESOURCE, None if record_id is None else _global_id(record_id)
         )
 
     async def _refuse(self, stop: _Stop, audit: AuditLog) -> Response:

@@ -384,3 +384,16 @@ async def test_schema_leaves_irs_addresses_out_of_a_list_without_fti(context_for
         participant: [source for source in sources if source != "IRS"]
         for participant, sources in cleared.items()
     }
+
+
+def test_nothing_outside_policy_records_an_audit_event_itself():
+    # the gate records every event (decisions, write attempts, downloads); the transports
+    # and resolvers hand it a Trail and never call AuditLog.record themselves
+    root = Path(__file__).resolve().parents[2]
+    offenders = [
+        str(path.relative_to(root))
+        for layer in ("transport", "schema", "resolvers")
+        for path in sorted((root / layer).rglob("*.py"))
+        if ".audit.record(" in path.read_text() or "audit.record(" in path.read_text()
+    ]
+    assert offenders == []
