@@ -41,15 +41,16 @@ from schema.limits import (
     DocumentShapes,
 )
 from settings import load_settings
+from tests.allowances import allowance
 from tests.conftest import Hub
 from tests.services.graphql_ws import subscriber
 
 T = TypeVar("T")
 README = Path(__file__).resolve().parents[2] / "README.md"
 QUERY_VIEWER = "{ viewer { role } }"
-REFUSAL_SECONDS = 0.5
+REFUSAL_SECONDS = allowance(0.5)
 """Far above what a refusal takes (a few ms); the shapes themselves took minutes."""
-PROBE_SECONDS = 0.1
+PROBE_SECONDS = allowance(0.1)
 PROBES = 8
 """Rounds of one `{ viewer { role } }` and one `/healthz` while the hub is kept busy."""
 CLAIMS: dict[str, dict[str, object]] = {
