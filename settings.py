@@ -71,6 +71,12 @@ class Setting(Generic[T_co]):
         return str(self.default)
 
 
+def _switch(raw: str) -> bool:
+    if raw in ("on", "off"):
+        return raw == "on"
+    raise ValueError("must be `on` or `off`")
+
+
 def _text(raw: str) -> str:
     return raw
 
@@ -274,6 +280,13 @@ GRAPHIQL_ASSETS_DIR = Setting(
     shown="`web/node_modules`",
 )
 """Read by `transport.graphiql` when it is imported, before settings are loaded."""
+COMPILED_PLANS = Setting(
+    "HUB_COMPILED_PLANS",
+    _switch,
+    True,
+    "`on`: queries the hub has seen run as compiled plans; `off`: always the standard executor",
+    shown="`on`",
+)
 
 SETTINGS: tuple[Setting[object], ...] = (
     ENV,
@@ -305,6 +318,7 @@ SETTINGS: tuple[Setting[object], ...] = (
     MAX_QUERY_DEPTH,
     AUDIT_PURGE_INTERVAL,
     GRAPHIQL_ASSETS_DIR,
+    COMPILED_PLANS,
 )
 """Every variable the hub reads, in the order the README's table lists them."""
 
@@ -366,6 +380,8 @@ class Settings:
     state_system_urls: Mapping[str, str]
     """Base URLs of single jurisdictions' case systems, overriding `state_systems_url`."""
     state_system_timeout: float
+    compiled_plans: bool = True
+    """Serve queries the hub has seen through compiled plans (`plans/`)."""
 
     @property
     def is_development(self) -> bool:
@@ -460,4 +476,5 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
         state_systems_url=STATE_SYSTEMS_URL.read(env),
         state_system_urls=_state_system_urls(env),
         state_system_timeout=STATE_SYSTEM_TIMEOUT.read(env),
+        compiled_plans=COMPILED_PLANS.read(env),
     )
