@@ -40,6 +40,7 @@ from transport.downloads import build_download_routes
 from transport.graphiql import build_ide_routes
 from transport.graphql_http import HubGraphQL
 from transport.health import build_health_routes
+from transport.source_scope import SourceScope
 
 # pooled connections to the states' case systems, shared by every request
 STATE_SYSTEM_LIMITS = httpx.Limits(max_connections=100, max_keepalive_connections=20)
@@ -130,9 +131,11 @@ def create_app(settings: Settings | None = None) -> Starlette:
         middleware=[
             Middleware(BodySizeLimit, max_bytes=settings.max_body_bytes),
             Middleware(BearerAuthentication, settings=settings.token),
+            Middleware(SourceScope),
         ],
         lifespan=lifespan,
     )
     app.state.engines = engines
+    app.state.plans = graphql.plans
     app.state.gate = gate
     return app

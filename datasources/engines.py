@@ -30,7 +30,9 @@ def build_engine(url: str) -> AsyncEngine:
         engine = create_async_engine(url)
         event.listen(engine.sync_engine, "connect", _on_sqlite_connect)
         return engine
-    return create_async_engine(url, pool_size=10, max_overflow=10, pool_pre_ping=True)
+    # no ping per checkout: a dead connection fails its read once, which then runs again on
+    # a fresh one (datasources/read_connections.py); the failure invalidates the whole pool
+    return create_async_engine(url, pool_size=10, max_overflow=10)
 
 
 def build_engines(urls: Mapping[str, str]) -> dict[str, AsyncEngine]:

@@ -15,6 +15,7 @@ from datasources.documents import DocumentDraft, DocumentRecord
 from datasources.keyset import align_many, align_one, fetch_page
 from datasources.models.documents import DocumentsBase
 from datasources.pages import Page, PageRequest
+from datasources.read_connections import read, read_rows
 
 _TABLE: Table = DocumentsBase.metadata.tables["documents"]
 _D = _TABLE.c
@@ -38,8 +39,7 @@ class SqlDocumentSource:
         self._engine = engine
 
     async def _rows(self, stmt: Executable) -> Sequence[Row[Any]]:
-        async with self._engine.connect() as conn:
-            return (await conn.execute(stmt)).all()
+        return await read_rows(self._engine, stmt)
 
     async def get_many(self, ids: Sequence[int]) -> Sequence[DocumentRecord | None]:
         rows = await self._rows(select(_TABLE).where(_D.id.in_(ids)))
@@ -60,8 +60,7 @@ class SqlDocumentSource:
             stmt = stmt.where(_D.case_id == case_id)
         if status is not None:
             stmt = stmt.where(_D.status == status)
-        async with self._engine.connect() as conn:
-            return await fetch_page(conn, stmt, _D.id, page, _document)
+        return await read(self._engine, lambda conn: fetch_page(conn, stmt, _D.id, page, _document))
 
     async def list_by_case(self, case_ids: Sequence[int]) -> Sequence[list[DocumentRecord]]:
         stmt = select(_TABLE).where(_D.case_id.in_(case_ids)).order_by(_D.id)

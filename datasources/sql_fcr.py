@@ -29,6 +29,7 @@ from datasources.models.fcr import (
     ParticipantRow,
 )
 from datasources.pages import Page, PageRequest
+from datasources.read_connections import read, read_rows
 
 _P = ParticipantRow.__table__.c
 _C = CaseRow.__table__.c
@@ -52,8 +53,7 @@ class SqlFcrSource:
         self._engine = engine
 
     async def _rows(self, stmt: Executable) -> Sequence[Row[Any]]:
-        async with self._engine.connect() as conn:
-            return (await conn.execute(stmt)).all()
+        return await read_rows(self._engine, stmt)
 
     async def get_participants(self, ids: Sequence[int]) -> Sequence[ParticipantRecord | None]:
         rows = await self._rows(select(ParticipantRow.__table__).where(_P.id.in_(ids)))
@@ -157,8 +157,9 @@ class SqlFcrSource:
                 .where(_C.jurisdiction == where.held_by)
             )
             stmt = stmt.where(_P.id.in_(held))
-        async with self._engine.connect() as conn:
-            return await fetch_page(conn, stmt, _P.id, page, _participant)
+        return await read(
+            self._engine, lambda conn: fetch_page(conn, stmt, _P.id, page, _participant)
+        )
 
     async def list_cases(self, where: CaseFilter, page: PageRequest) -> Page[CaseRecord]:
         stmt = select(CaseRow.__table__)
@@ -169,8 +170,7 @@ class SqlFcrSource:
         if where.participant_id is not None:
             on_case = select(_R.case_id).where(_R.participant_id == where.participant_id)
             stmt = stmt.where(_C.id.in_(on_case))
-        async with self._engine.connect() as conn:
-            return await fetch_page(conn, stmt, _C.id, page, _case)
+        return await read(self._engine, lambda conn: fetch_page(conn, stmt, _C.id, page, _case))
 
     async def add_misidentified_ssn(
         self, *, participant_id: int, ssn: str, reported_by: str, reported_on: date

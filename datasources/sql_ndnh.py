@@ -26,6 +26,7 @@ from datasources.ndnh import (
     QuarterlyWageRecord,
 )
 from datasources.pages import Page, PageRequest
+from datasources.read_connections import read, read_rows
 
 _E = EmployerRow.__table__.c
 _EA = EmployerAddressRow.__table__.c
@@ -45,8 +46,7 @@ class SqlNdnhSource:
         self._engine = engine
 
     async def _rows(self, stmt: Executable) -> Sequence[Row[Any]]:
-        async with self._engine.connect() as conn:
-            return (await conn.execute(stmt)).all()
+        return await read_rows(self._engine, stmt)
 
     async def get_employers(self, ids: Sequence[int]) -> Sequence[EmployerRecord | None]:
         rows = await self._rows(select(EmployerRow.__table__).where(_E.id.in_(ids)))
@@ -130,5 +130,4 @@ class SqlNdnhSource:
             stmt = stmt.where(_E.e_iwo_participant == where.e_iwo_participant)
         if where.fein is not None:
             stmt = stmt.where(_E.fein == where.fein)
-        async with self._engine.connect() as conn:
-            return await fetch_page(conn, stmt, _E.id, page, _employer)
+        return await read(self._engine, lambda conn: fetch_page(conn, stmt, _E.id, page, _employer))

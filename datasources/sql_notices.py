@@ -8,7 +8,7 @@ from collections.abc import Awaitable, Callable, Sequence
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import Row, exists, func, insert, or_, select, update
+from sqlalchemy import Row, Select, exists, func, insert, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from datasources.addresses import AddressRecord
@@ -16,6 +16,7 @@ from datasources.keyset import align_many, align_one, fetch_page
 from datasources.models.notices import NoticeOutboxRow, NoticeStateRow, TerminationNoticeRow
 from datasources.notices import NoticeDraft, NoticeFilter, TerminationNoticeRecord
 from datasources.pages import Page, PageRequest
+from datasources.read_connections import read, read_rows
 
 _N = TerminationNoticeRow.__table__.c
 _S = NoticeStateRow.__table__.c
@@ -121,10 +122,14 @@ class SqlNoticeSource:
         return await self._read(ids)
 
     async def _read(self, ids: Sequence[int]) -> list[TerminationNoticeRecord | None]:
-        async with self._engine.connect() as conn:
-            rows = (await conn.execute(select(TerminationNoticeRow).where(_N.id.in_(ids)))).all()
-            notices = await self._with_states(conn, rows)
+        stmt = select(TerminationNoticeRow).where(_N.id.in_(ids))
+        notices = await read(self._engine, lambda conn: self._select_with_states(conn, stmt))
         return align_one(ids, notices, lambda n: n.id)
+
+    async def _select_with_states(
+        self, conn: AsyncConnection, stmt: Select[Any]
+    ) -> list[TerminationNoticeRecord]:
+        return await self._with_states(conn, (await conn.execute(stmt)).all())
 
     async def _get_one(self, notice_id: int) -> TerminationNoticeRecord | None:
         if notice_id in self._recent:
@@ -162,14 +167,16 @@ class SqlNoticeSource:
             scopes.append(notified)
         if scopes:
             stmt = stmt.where(or_(*scopes))
-        async with self._engine.connect() as conn:
+
+        async def page_with_states(conn: AsyncConnection) -> Page[TerminationNoticeRecord]:
             found = await fetch_page(conn, stmt, _N.id, page, lambda row: row)
             notices = await self._with_states(conn, list(found.items))
-        return Page(items=notices, keys=found.keys, has_next=found.has_next, total=found.total)
+            return Page(items=notices, keys=found.keys, has_next=found.has_next, total=found.total)
+
+        return await read(self._engine, page_with_states)
 
     async def newest_id(self) -> int | None:
-        async with self._engine.connect() as conn:
-            newest = await conn.scalar(select(func.max(_N.id)))
+        newest = (await read_rows(self._engine, select(func.max(_N.id))))[0][0]
         return int(newest) if newest is not None else None
 
     async def list_after(
@@ -180,9 +187,7 @@ class SqlNoticeSource:
             stmt = stmt.where(_N.id > notice_id)
         if since is not None:
             stmt = stmt.where(_N.reported_at >= since)
-        async with self._engine.connect() as conn:
-            rows = (await conn.execute(stmt)).all()
-            return await self._with_states(conn, rows)
+        return await read(self._engine, lambda conn: self._select_with_states(conn, stmt))
 
     async def drain_outbox(
         self, publish: Callable[[list[int]], Awaitable[None]], *, limit: int = 100

@@ -21,6 +21,7 @@ from datasources.offsets import (
     TaxRefundOffsetRecord,
 )
 from datasources.pages import Page, PageRequest
+from datasources.read_connections import read, read_rows
 
 _O = OffsetCertificationRow.__table__.c
 UPDATE_ATTEMPTS = 5
@@ -38,8 +39,7 @@ class SqlOffsetSource:
         self._engine = engine
 
     async def _rows(self, stmt: Executable) -> Sequence[Row[Any]]:
-        async with self._engine.connect() as conn:
-            return (await conn.execute(stmt)).all()
+        return await read_rows(self._engine, stmt)
 
     async def get_certifications(
         self, ids: Sequence[int]
@@ -75,8 +75,9 @@ class SqlOffsetSource:
             stmt = stmt.where(_O.ssn == where.ssn)
         if where.passport_status is not None:
             stmt = stmt.where(_O.passport_status == where.passport_status)
-        async with self._engine.connect() as conn:
-            return await fetch_page(conn, stmt, _O.id, page, _certification)
+        return await read(
+            self._engine, lambda conn: fetch_page(conn, stmt, _O.id, page, _certification)
+        )
 
     async def update_certification(
         self,

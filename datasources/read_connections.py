@@ -1,0 +1,148 @@
+"""Connections for reads: autocommit, one per engine per request, a dead one replaced once.
+
+A read runs without a transaction (`isolation_level="AUTOCOMMIT"`): no BEGIN before its
+statement, no ROLLBACK after it. PostgreSQL runs each statement in its own snapshot under
+READ COMMITTED anyway, so a read sees nothing it would not have seen in a transaction of
+its own. Writes do not come here; they keep `engine.begin()`.
+
+Inside a `read_scope()` (opened around each HTTP request by `transport.source_scope`),
+every read of one engine shares one connection, checked out on the first read and given
+back when the scope ends. An asyncpg connection runs one statement at a time, so the
+reads of one engine queue on that connection's lock; reads of different engines still
+run side by side. Outside a scope (the outbox relay, commands, WebSocket operations),
+each read checks a connection out and gives it back.
+
+No connection is pinged when it is checked out. A connection that died (the database
+restarted, a backend was terminated) fails its first statement with a disconnect error;
+SQLAlchemy then invalidates it and every connection pooled before it, and the read runs
+once more on a fresh connection. Reads change nothing, so running one twice is safe. A
+second failure is raised to the caller.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
+from contextlib import asynccontextmanager
+from contextvars import ContextVar
+from typing import Any, TypeVar
+
+from sqlalchemy import Row
+from sqlalchemy.exc import DBAPIError
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
+from sqlalchemy.sql.expression import Executable
+
+T = TypeVar("T")
+
+
+class _Held:
+    """One engine's connection within a scope, and the lock its reads queue on."""
+
+    def __init__(self) -> None:
+        self.lock = asyncio.Lock()
+        self.connection: AsyncConnection | None = None
+
+
+class ReadScope:
+    """The read connections of one request: at most one per engine, opened on first use."""
+
+    def __init__(self) -> None:
+        self._held: dict[int, _Held] = {}
+        self.closed = False
+        self.checkouts = 0
+        """How many connections this scope checked out (one per engine, plus replacements)."""
+
+    @asynccontextmanager
+    async def connection(self, engine: AsyncEngine) -> AsyncIterator[AsyncConnection]:
+        """The scope's connection to `engine`, for this caller alone while the block runs."""
+        held = self._held.setdefault(id(engine.sync_engine), _Held())
+        async with held.lock:
+            if held.connection is None:
+                held.connection = await _autocommit(engine)
+                self.checkouts += 1
+            try:
+                yield held.connection
+            except BaseException as error:
+                if not isinstance(error, DBAPIError) or error.connection_invalidated:
+                    # dead, or left mid-statement (cancelled): the next read needs another
+                    dead, held.connection = held.connection, None
+                    await _discard(dead)
+                raise
+
+    async def close(self) -> None:
+        """Give every connection back; a read started after this gets its own connection."""
+        self.closed = True
+        for held in self._held.values():
+            async with held.lock:
+                if held.connection is not None:
+                    connection, held.connection = held.connection, None
+                    await connection.close()
+
+
+_current: ContextVar[ReadScope | None] = ContextVar("hub_read_scope", default=None)
+
+
+@asynccontextmanager
+async def read_scope() -> AsyncIterator[ReadScope]:
+    """Share one read connection per engine among the reads of the block (and its tasks)."""
+    scope = ReadScope()
+    token = _current.set(scope)
+    try:
+        yield scope
+    finally:
+        _current.reset(token)
+        await scope.close()
+
+
+async def _discard(connection: AsyncConnection) -> None:
+    if not connection.invalidated:
+        await connection.invalidate()
+    await connection.close()
+
+
+async def _autocommit(engine: AsyncEngine) -> AsyncConnection:
+    connection = await engine.connect()
+    try:
+        await connection.execution_options(isolation_level="AUTOCOMMIT")
+    except BaseException:
+        await connection.close()
+        raise
+    return connection
+
+
+@asynccontextmanager
+async def _connection(engine: AsyncEngine) -> AsyncIterator[AsyncConnection]:
+    scope = _current.get()
+    if scope is not None and not scope.closed:
+        async with scope.connection(engine) as connection:
+            yield connection
+        return
+    connection = await _autocommit(engine)
+    try:
+        yield connection
+    finally:
+        await connection.close()
+
+
+async def _read_once(engine: AsyncEngine, work: Callable[[AsyncConnection], Awaitable[T]]) -> T:
+    async with _connection(engine) as connection:
+        return await work(connection)
+
+
+async def read(engine: AsyncEngine, work: Callable[[AsyncConnection], Awaitable[T]]) -> T:
+    """Run `work` on a read connection to `engine`; once more if that connection was dead."""
+    try:
+        return await _read_once(engine, work)
+    except DBAPIError as error:
+        if not error.connection_invalidated:
+            raise
+    return await _read_once(engine, work)
+
+
+async def read_rows(engine: AsyncEngine, stmt: Executable) -> Sequence[Row[Any]]:
+    """Every row `stmt` selects, read as `read` reads."""
+
+    async def rows(connection: AsyncConnection) -> Sequence[Row[Any]]:
+        return (await connection.execute(stmt)).all()
+
+    return await read(engine, rows)
