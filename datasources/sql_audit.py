@@ -6,6 +6,12 @@ which takes the database's write lock up front (the driver's own transactions
 begin deferred, so a second writer could read the same head before either
 writes). Writers from any number of tasks or processes therefore follow one
 another, each seeing the head its predecessor left.
+
+Appends are group-committed (`datasources.group_commit`): the events of every request
+that hands them in while a commit runs go into the next transaction together, each
+request's events contiguous and in its order, and each request returns once that
+transaction is committed. One transaction per busy moment rather than one per request;
+a failed commit fails every request of its group.
 """
 
 from __future__ import annotations
@@ -30,9 +36,11 @@ from datasources.audit import (
     VerifyResult,
 )
 from datasources.audit_chain import GENESIS_HASH, ChainWalk, as_utc, chain_rows, check_drafts
+from datasources.group_commit import GroupCommit
 from datasources.keyset import parse_int_key
 from datasources.models.audit import AuditBase, AuditCheckpointRow, AuditEventRow, AuditHeadRow
 from datasources.pages import Page, PageRequest
+from datasources.read_connections import read
 
 logger = logging.getLogger(__name__)
 
@@ -101,6 +109,7 @@ class SqlAuditTrail:
         self._checkpoint_every = checkpoint_every
         self._verify_chunk = verify_chunk
         self._local_writers = asyncio.Lock()
+        self._group = GroupCommit(self._append_group)
 
     @asynccontextmanager
     async def _transaction(self, *, write: bool) -> AsyncIterator[AsyncConnection]:
@@ -120,9 +129,17 @@ class SqlAuditTrail:
                 yield conn
 
     async def append_many(self, drafts: Sequence[AuditEventDraft]) -> None:
+        """Append `drafts` in one transaction with those of every concurrent caller.
+
+        Returns once that transaction is committed; when it fails, every caller of the
+        group gets the error. A caller's drafts stay together and in order in the chain.
+        """
         if not drafts:
             return
-        check_drafts(drafts)
+        check_drafts(drafts)  # one caller's bad drafts must not fail the group
+        await self._group.submit(drafts)
+
+    async def _append_group(self, drafts: list[AuditEventDraft]) -> None:
         now = datetime.now(UTC)
         async with self._transaction(write=True) as conn:
             head = await _lock_head(conn)
@@ -157,9 +174,12 @@ class SqlAuditTrail:
         paged = stmt.order_by(_E.seq).limit(page.first + 1)
         if after is not None:
             paged = paged.where(_E.seq > after)
-        async with self._engine.connect() as conn:
+
+        async def count_and_page(conn: AsyncConnection) -> tuple[Any, Sequence[Row[Any]]]:
             total = await conn.scalar(select(func.count()).select_from(stmt.subquery()))
-            rows = (await conn.execute(paged)).all()
+            return total, (await conn.execute(paged)).all()
+
+        total, rows = await read(self._engine, count_and_page)
         shown = rows[: page.first]
         return Page(
             items=[_record(row) for row in shown],
