@@ -29,6 +29,8 @@ from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL
 from strawberry.types.graphql import OperationType
 
 from datasources.sources import Sources
+from plans.answer_order import in_answer_order
+from plans.cache import PlanCache
 from policy.gate import Gate
 from resolvers.context import Context, build_context
 from schema.errors import INTERNAL_MESSAGE
@@ -36,6 +38,7 @@ from settings import Settings
 from transport.bearer import VIEWER_KEY
 from transport.body_limit import BodyTooLarge
 from transport.graphiql import render_ide_html
+from transport.graphql_plans import PlannedHttp
 from transport.graphql_refusals import Refusal, http_error_response, wrong_transport
 from transport.graphql_ws import ANONYMOUS, HubTransportWsHandler
 from transport.media_types import GRAPHQL_RESPONSE_JSON, response_media_type
@@ -79,6 +82,12 @@ class HubGraphQL(GraphQL[Context, None]):
         self.sources = sources
         self.settings = settings
         self.gate = gate
+        self.plans = PlanCache(schema._schema)
+        self.planned = (
+            PlannedHttp(self.plans, sources=sources, settings=settings, gate=gate)
+            if settings.compiled_plans
+            else None
+        )
 
     async def get_context(self, request: Request | WebSocket, response: Any) -> Context:
         viewer: Viewer | None = request.scope.get(VIEWER_KEY)
@@ -127,7 +136,7 @@ class HubGraphQL(GraphQL[Context, None]):
         if method == "POST":
             allowed.add(OperationType.MUTATION)  # subscriptions are served over WebSocket
         try:
-            return await self.schema.execute(
+            result = await self.schema.execute(
                 request_data.query,
                 root_value=root_value,
                 variable_values=request_data.variables,
@@ -144,15 +153,39 @@ class HubGraphQL(GraphQL[Context, None]):
             raise Refusal(
                 400, "The request names no operation to run.", "GRAPHQL_VALIDATION_FAILED"
             ) from None
+        if (
+            self.planned is not None
+            and method == "POST"
+            and result.data is not None
+            and request_data.extensions is None
+            and isinstance(request_data.query, str)
+        ):
+            self.plans.learn(
+                (
+                    request_data.query,
+                    request_data.operation_name,
+                    context.viewer.role,
+                    context.viewer.fti,
+                )
+            )
+        return result
 
     async def process_result(
         self, request: Request, result: ExecutionResult
     ) -> GraphQLHTTPResponse:
+        if result.errors:
+            result.errors = in_answer_order(result.errors, result.data)
         answer = await super().process_result(request, result)
         if _is_request_error(result) and _accepted(request) == GRAPHQL_RESPONSE_JSON:
             answer.pop("data", None)
             request.scope[_STATUS_KEY] = 400
         return answer
+
+    async def _planned(self, request: Request) -> Response | None:
+        viewer: Viewer | None = request.scope.get(VIEWER_KEY)
+        if self.planned is None or viewer is None:
+            return None
+        return await self.planned.answer(request, viewer)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -164,7 +197,8 @@ class HubGraphQL(GraphQL[Context, None]):
                 # authentication lets only GraphiQL's own page through without a viewer
                 response = await self.render_graphql_ide(request)
             else:
-                response = await self.run(request)
+                planned = await self._planned(request)
+                response = planned or await self.run(request)
                 _negotiate(request, response)
         except HTTPException as error:
             response = http_error_response(error, _accepted(request))

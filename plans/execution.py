@@ -1,0 +1,342 @@
+"""Running a `Plan`: level by level, through the schema's own resolvers, into plain data.
+
+Every field of every object at one depth is started before any is awaited, and the
+awaitables of a level are gathered at once, so each loader receives the whole level's
+keys in one batch (one statement per level, as the standard path). Fields resolve with
+the resolver the schema built for them (strawberry's argument conversion and field
+extensions, the guard among them), leaves serialise with their GraphQL type, errors are
+located as graphql-core locates them. What cannot be answered exactly the standard
+path's way raises `Declined`, before anything is sent or written.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from typing import Any
+
+from graphql import (
+    GraphQLAbstractType,
+    GraphQLError,
+    GraphQLField,
+    GraphQLList,
+    GraphQLNonNull,
+    GraphQLObjectType,
+    GraphQLOutputType,
+    GraphQLResolveInfo,
+    is_abstract_type,
+    is_leaf_type,
+    located_error,
+)
+from graphql.execution.collect_fields import (
+    CollectedFields,
+    FieldDetailsList,
+    collect_fields,
+    collect_subfields,
+)
+from graphql.execution.executor import Executor
+from graphql.execution.values import get_argument_values
+from strawberry.execution import optimized_is_awaitable
+
+from plans.compiled import Plan
+from policy.refusals import HubError
+
+Path = tuple[str | int, ...]
+Container = dict[str, Any] | list[Any]
+
+
+class Declined(Exception):
+    """The plan cannot answer this request as the standard path would; it answers instead."""
+
+
+@dataclass(frozen=True, slots=True)
+class _Step:
+    """One response key of one object type: its field, nodes and resolver."""
+
+    key: str
+    name: str
+    details: FieldDetailsList
+    definition: GraphQLField | None  # None: __typename
+    parent: GraphQLObjectType
+
+    @property
+    def nodes(self) -> list[Any]:
+        return [detail.node for detail in self.details]
+
+
+@dataclass(frozen=True, slots=True)
+class Answer:
+    """What a plan answered: data and the located errors of its fields."""
+
+    data: dict[str, Any]
+    errors: list[GraphQLError]
+
+
+@dataclass(slots=True)
+class _Item:
+    source: Any
+    runtime: GraphQLObjectType
+    details: FieldDetailsList
+    out: dict[str, Any]
+    path: Path
+
+
+class _Run:
+    """One request's execution of a plan."""
+
+    def __init__(self, plan: Plan, executor: Executor[Any]) -> None:
+        self.plan = plan
+        self.executor = executor
+        self.errors: list[GraphQLError] = []
+        self.infos: dict[int, GraphQLResolveInfo[Any]] = {}
+        self.arguments: dict[int, dict[str, Any]] = {}
+        self.steps: dict[tuple[str, int], list[_Step]] = {}
+
+    # -- collection --------------------------------------------------------------------
+
+    def _collected(self, runtime: GraphQLObjectType, details: FieldDetailsList) -> CollectedFields:
+        executor = self.executor
+        if not self.plan.static_directives:
+            return executor.collect_subfields(runtime, details)
+        memo = self.plan.fields
+        key = (runtime.name, (id(details),))
+        cached = memo.get(key)
+        if cached is None:
+            collected = collect_subfields(
+                executor.schema,
+                executor.fragments,
+                executor.variable_values,
+                executor.operation,
+                runtime,
+                details,
+            )
+            memo[key] = cached = (details, collected)
+        return cached[1]  # type: ignore[index,no-any-return]
+
+    def steps_of(self, runtime: GraphQLObjectType, details: FieldDetailsList) -> list[_Step]:
+        key = (runtime.name, id(details))
+        steps = self.steps.get(key)
+        if steps is None:
+            collected = self._collected(runtime, details)
+            if collected.new_defer_usages:
+                raise Declined("@defer")
+            steps = self.steps[key] = self._steps(runtime, collected)
+        return steps
+
+    def root_steps(self) -> list[_Step]:
+        executor = self.executor
+        root = executor.schema.query_type
+        assert root is not None  # the hub's schema has a query type
+        memo = self.plan.fields
+        key = (root.name, ())
+        cached = memo.get(key) if self.plan.static_directives else None
+        if cached is None:
+            collected = collect_fields(
+                executor.schema,
+                executor.fragments,
+                executor.variable_values,
+                root,
+                executor.operation,
+            )
+            cached = (None, collected)
+            if self.plan.static_directives:
+                memo[key] = cached
+        collected = cached[1]  # type: ignore[index]
+        if collected.new_defer_usages:
+            raise Declined("@defer")
+        return self._steps(root, collected)
+
+    @staticmethod
+    def _steps(runtime: GraphQLObjectType, collected: CollectedFields) -> list[_Step]:
+        steps = []
+        for key, details in collected.grouped_field_set.items():
+            name = details[0].node.name.value
+            definition = None if name == "__typename" else runtime.fields.get(name)
+            if definition is None and name != "__typename":
+                raise Declined("unknown field")
+            steps.append(_Step(key, name, details, definition, runtime))
+        return steps
+
+    # -- resolution --------------------------------------------------------------------
+
+    def info(self, step: _Step) -> GraphQLResolveInfo[Any]:
+        info = self.infos.get(id(step))
+        if info is None:
+            assert step.definition is not None
+            info = self.executor.build_resolve_info(
+                step.definition,
+                step.nodes,
+                step.parent,
+                None,  # type: ignore[arg-type]  # no resolver of the hub reads the path
+            )
+            self.infos[id(step)] = info
+        return info
+
+    def args(self, step: _Step) -> dict[str, Any]:
+        values = self.arguments.get(id(step))
+        if values is None:
+            assert step.definition is not None
+            detail = step.details[0]
+            values = get_argument_values(
+                step.definition,
+                detail.node,
+                self.executor.variable_values,
+                detail.fragment_variable_values,
+            )
+            self.arguments[id(step)] = values
+        return values
+
+    def field_error(self, error: Exception, step: _Step, path: Path) -> None:
+        if not isinstance(error, HubError):
+            raise Declined(type(error).__name__) from None  # the standard path masks it
+        assert step.definition is not None
+        if isinstance(step.definition.type, GraphQLNonNull):
+            raise Declined("null in a non-null position")
+        self.errors.append(located_error(error, step.nodes, list(path)))
+
+    async def level(self, items: list[_Item]) -> None:
+        while items:
+            following: list[_Item] = []
+            pending: list[tuple[Awaitable[Any], _Step, dict[str, Any], Path]] = []
+            for item in items:
+                for step in self.steps_of(item.runtime, item.details) if item.details else []:
+                    self.start(step, item.source, item.out, item.path, pending, following)
+            if pending:
+                await self.settle(pending, following)
+            items = following
+
+    def start(
+        self,
+        step: _Step,
+        source: Any,
+        out: dict[str, Any],
+        path: Path,
+        pending: list[tuple[Awaitable[Any], _Step, dict[str, Any], Path]],
+        following: list[_Item],
+    ) -> None:
+        key = step.key
+        if step.definition is None:
+            out[key] = step.parent.name
+            return
+        out[key] = None  # holds the key's place: the answer keeps the document's order
+        resolve: Callable[..., Any] = step.definition.resolve or self.executor.field_resolver
+        field_path = (*path, key)
+        try:
+            value = resolve(source, self.info(step), **self.args(step))
+        except Exception as error:
+            self.field_error(error, step, field_path)
+            return
+        if optimized_is_awaitable(value):
+            pending.append((value, step, out, field_path))
+            return
+        self.complete(step, step.definition.type, value, out, key, field_path, following)
+
+    async def settle(
+        self,
+        pending: list[tuple[Awaitable[Any], _Step, dict[str, Any], Path]],
+        following: list[_Item],
+    ) -> None:
+        values = await _gather([awaitable for awaitable, *_ in pending])
+        for (_, step, out, field_path), value in zip(pending, values, strict=True):
+            if isinstance(value, BaseException):
+                if not isinstance(value, Exception):
+                    raise value
+                self.field_error(value, step, field_path)
+                continue
+            assert step.definition is not None
+            self.complete(step, step.definition.type, value, out, step.key, field_path, following)
+
+    def complete(
+        self,
+        step: _Step,
+        kind: GraphQLOutputType,
+        value: Any,
+        container: Container,
+        key: str | int,
+        path: Path,
+        following: list[_Item],
+    ) -> None:
+        if isinstance(kind, GraphQLNonNull):
+            if value is None:
+                raise Declined("null in a non-null position")
+            kind = kind.of_type
+        if value is None:
+            container[key] = None  # type: ignore[index]
+            return
+        if isinstance(kind, GraphQLList):
+            if not isinstance(value, list | tuple):
+                raise Declined("not a list")
+            items: list[Any] = [None] * len(value)
+            container[key] = items  # type: ignore[index]
+            inner = kind.of_type
+            for index, item in enumerate(value):
+                self.complete(step, inner, item, items, index, (*path, index), following)
+            return
+        if is_leaf_type(kind):
+            try:
+                serialised = Executor.complete_leaf_value(kind, value)
+            except Exception as error:
+                raise Declined(type(error).__name__) from None
+            container[key] = serialised  # type: ignore[index]
+            return
+        runtime = self.runtime_type(step, kind, value)
+        out: dict[str, Any] = {}
+        container[key] = out  # type: ignore[index]
+        following.append(_Item(value, runtime, step.details, out, path))
+
+    def runtime_type(self, step: _Step, kind: GraphQLOutputType, value: Any) -> GraphQLObjectType:
+        info = self.info(step)
+        if is_abstract_type(kind):
+            abstract: GraphQLAbstractType = kind
+            resolver = abstract.resolve_type or self.executor.type_resolver
+            name = resolver(value, info, abstract)
+            if optimized_is_awaitable(name) or not isinstance(name, str):
+                raise Declined("type resolution")
+            runtime = self.executor.schema.get_type(name)
+            if not isinstance(runtime, GraphQLObjectType) or not self.executor.schema.is_sub_type(
+                abstract, runtime
+            ):
+                raise Declined("type resolution")
+            kind = runtime
+        if not isinstance(kind, GraphQLObjectType):
+            raise Declined("not an object type")
+        if kind.is_type_of is not None:
+            accepted = kind.is_type_of(value, info)
+            if optimized_is_awaitable(accepted) or not accepted:
+                raise Declined("is_type_of")
+        return kind
+
+
+async def _gather(awaitables: list[Awaitable[Any]]) -> list[Any]:
+    return await asyncio.gather(*awaitables, return_exceptions=True)
+
+
+async def run_plan(plan: Plan, context: object, variables: dict[str, Any] | None) -> Answer:
+    """Answer one request with `plan`, or raise `Declined` for the standard path to answer."""
+    executor = Executor.build(
+        plan.schema,
+        plan.document,
+        None,
+        context,
+        variables,
+        plan.operation_name,
+        is_awaitable=optimized_is_awaitable,  # type: ignore[arg-type]
+    )
+    if isinstance(executor, list):
+        raise Declined("variables")  # the standard path words the refusal
+    run = _Run(plan, executor)
+    data: dict[str, Any] = {}
+    root = executor.schema.query_type
+    assert root is not None
+    first: list[_Item] = []
+    pending: list[tuple[Awaitable[Any], _Step, dict[str, Any], Path]] = []
+    for step in run.root_steps():
+        run.start(step, None, data, (), pending, first)
+    if pending:
+        await run.settle(pending, first)
+    await run.level(first)
+    return Answer(data, run.errors)
+
+
+__all__ = ["Answer", "Declined", "run_plan"]
