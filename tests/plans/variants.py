@@ -1,0 +1,273 @@
+"""Hostile-ish variants of the contract's queries, for the differential of the two paths.
+
+The same reads as the access contract's rows, written the ways a client may write them:
+aliases, named and inline fragments, `@skip` / `@include` driven by variables,
+`__typename`, a choice among several operations; and asked the ways a client may get
+wrong: variables missing or of the wrong type, ids of no record or of another type, page
+arguments out of range, cursors of another list, a field refused inside a list, a
+refused non-null field that nulls its parent. Each is sent as several roles.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+import httpx
+
+from tests.conftest import Hub
+from tests.plans.paths import Request, new_subject
+from tests.policy.test_access_contract import (
+    CASE,
+    CERT_OWN,
+    FVI,
+    OCSS_FTI,
+    ORGANISATION,
+    OTHER,
+    OWN,
+    STATE_WORKER,
+    STATE_WORKER_FTI,
+    find,
+)
+
+ROLES: dict[str, tuple[str, Mapping[str, object]]] = {
+    "state_worker-06": ("state_worker", STATE_WORKER),
+    "state_worker-06-fti": ("state_worker", STATE_WORKER_FTI),
+    "analyst": ("analyst", {}),
+    "ocss_staff-fti": ("ocss_staff", OCSS_FTI),
+    "employer": ("employer", ORGANISATION),
+}
+CASEWORKERS = ("state_worker-06", "analyst", "ocss_staff-fti", "employer")
+"""The roles each variant is asked as, unless it names its own."""
+
+
+@dataclass(frozen=True)
+class Variant:
+    name: str
+    query: str
+    variables: Mapping[str, object] = field(default_factory=dict)
+    operation_name: str | None = None
+    roles: tuple[str, ...] = CASEWORKERS
+    headers: Mapping[str, str] = field(default_factory=dict)
+    get: bool = False
+    """Sent as a GET with the query in the URL (else a POST with a JSON body)."""
+
+
+ALIASED = """
+query Aliased($id: ID!) {
+  a: participant(id: $id) { pid: id ssn last: lastName }
+  b: participant(id: $id) { ssn dateOfBirth id birth: dateOfBirth }
+  me: viewer { role }
+}
+"""
+FRAGMENTS = """
+query Fragments($id: ID!) {
+  participant(id: $id) {
+    ...Person
+    ... on Participant { ssn }
+    ... @include(if: true) { dateOfBirth }
+    ... { familyViolence }
+  }
+}
+fragment Person on Participant { id firstName cases { role case { id ...CaseBits } } }
+fragment CaseBits on Case { stateCaseId state { code } status }
+"""
+DIRECTED = """
+query Directed($id: ID!, $withLocate: Boolean!, $skipDob: Boolean = false) {
+  participant(id: $id) {
+    id
+    ssn @include(if: $withLocate)
+    dateOfBirth @skip(if: $skipDob)
+    addresses @include(if: $withLocate) { city source }
+    wages @skip(if: $withLocate) { year amount }
+  }
+}
+"""
+TYPENAMES = """
+query Typed($id: ID!) {
+  __typename
+  node(id: $id) { __typename id ... on Participant { __typename ssn cases { __typename role } } }
+  participants(first: 2) {
+    __typename totalCount
+    edges { __typename cursor node { __typename id } }
+    pageInfo { __typename hasNextPage endCursor }
+  }
+}
+"""
+ONE = "query One($id: ID!) { participant(id: $id) { id lastName ssn } }"
+NODE = "query Node($id: ID!) { node(id: $id) { id __typename ... on Participant { ssn } } }"
+CASE_BY_ID = "query CaseById($id: ID!) { case(id: $id) { id stateCaseId } }"
+PAGED = """
+query Paged($first: Int, $after: String) {
+  participants(first: $first, after: $after) {
+    totalCount pageInfo { hasNextPage endCursor } edges { cursor node { id ssn } }
+  }
+}
+"""
+QUICK_LAST = """
+query Quick($id: ID!, $last: Int) {
+  case(id: $id) {
+    id
+    financials { arrears paymentsReceived(last: $last) { amount source } }
+    activities(last: $last) { code }
+  }
+}
+"""
+REFUSED_IN_LISTS = """
+query InLists {
+  cases(first: 6) {
+    edges { node {
+      id state { code }
+      participants { role participant { id ssn dateOfBirth addresses { city } } }
+    } }
+  }
+}
+"""
+CERTIFICATION_LIST = """
+query Certs {
+  offsetCertifications(first: 8) {
+    edges { node { id arrearsAmount taxRefundOffsets { taxYear amount }
+      participant { id ssn } } }
+  }
+}
+"""
+NON_NULL_REFUSED = "query NonNull { viewer { role } participants(first: 2) { totalCount } }"
+TWO_OPERATIONS = """
+query First($id: ID!) { participant(id: $id) { id ssn } }
+query Second { viewer { role ftiCleared } cases(first: 2) { totalCount } }
+"""
+SYNTAX_ERROR = "query Broken($id: ID!) { participant(id: $id) { id ssn }"
+UNKNOWN_FIELD = "query Unknown($id: ID!) { participant(id: $id) { id socialSecurity } }"
+
+
+def _global_id(type_name: str, key: int) -> str:
+    return base64.urlsafe_b64encode(f"{type_name}:{key}".encode()).decode().rstrip("=")
+
+
+async def _cursor(http: httpx.AsyncClient, hub: Hub, list_name: str) -> str:
+    """The end cursor of the first two items of a list, as ocss_staff reads it."""
+    query = f"{{ {list_name}(first: 2) {{ pageInfo {{ endCursor }} }} }}"
+    headers = hub.headers("ocss_staff", **OCSS_FTI)
+    response = await http.post("/graphql", json={"query": query}, headers=headers)
+    cursor: str = response.json()["data"][list_name]["pageInfo"]["endCursor"]
+    return cursor
+
+
+def _shapes(own: str, other: str, fvi: str) -> list[Variant]:
+    """The same reads written differently."""
+    return [
+        Variant("aliases-own", ALIASED, {"id": own}),
+        Variant("aliases-other", ALIASED, {"id": other}),
+        Variant("fragments-own", FRAGMENTS, {"id": own}),
+        Variant("fragments-fvi", FRAGMENTS, {"id": fvi}),
+        Variant("directives-locate", DIRECTED, {"id": own, "withLocate": True}),
+        Variant("directives-no-locate", DIRECTED, {"id": own, "withLocate": False}),
+        Variant(
+            "directives-skip-dob", DIRECTED, {"id": other, "withLocate": True, "skipDob": True}
+        ),
+        Variant("directives-fvi", DIRECTED, {"id": fvi, "withLocate": True}),
+        Variant("typenames", TYPENAMES, {"id": own}),
+        Variant("operation-first", TWO_OPERATIONS, {"id": other}, operation_name="First"),
+        Variant("operation-second", TWO_OPERATIONS, operation_name="Second"),
+        Variant("operation-unnamed", TWO_OPERATIONS, {"id": own}),
+        Variant("operation-unknown", TWO_OPERATIONS, operation_name="Third"),
+        Variant("get", ONE, {"id": own}, get=True),
+        Variant("purpose", ONE, {"id": own}, headers={"X-Hub-Purpose": "diff-case-review"}),
+    ]
+
+
+def _mistakes(own: str, case: str, certification: str) -> list[Variant]:
+    """Variables and ids a client gets wrong."""
+    graphql_response = {"Accept": "application/graphql-response+json"}
+    return [
+        Variant("variables-missing", ONE),
+        Variant("variables-missing-strict-media", ONE, headers=graphql_response),
+        Variant("variable-int-id", ONE, {"id": 7}),
+        Variant("variable-list-id", ONE, {"id": [own]}),
+        Variant("variable-object-id", ONE, {"id": {"id": own}}),
+        Variant("variable-string-boolean", DIRECTED, {"id": own, "withLocate": "yes"}),
+        Variant("variable-null-non-null", DIRECTED, {"id": own, "withLocate": None}),
+        Variant("id-unknown", ONE, {"id": _global_id("Participant", 999_999)}),
+        Variant("id-of-a-case", ONE, {"id": case}),
+        Variant("id-of-a-certification-to-case", CASE_BY_ID, {"id": certification}),
+        Variant("id-not-base64", ONE, {"id": "!!not-an-id!!"}),
+        Variant("id-key-too-big", ONE, {"id": _global_id("Participant", 2**40)}),
+        Variant("node-unknown", NODE, {"id": _global_id("Participant", 999_998)}),
+        Variant("node-of-unknown-type", NODE, {"id": _global_id("Nothing", 1)}),
+        Variant("syntax-error", SYNTAX_ERROR, {"id": own}),
+        Variant("unknown-field", UNKNOWN_FIELD, {"id": own}),
+        Variant("unknown-field-strict-media", UNKNOWN_FIELD, {"id": own}, headers=graphql_response),
+    ]
+
+
+def _pages(cursor: str, foreign_cursor: str, case: str) -> list[Variant]:
+    """Page arguments in and out of range."""
+    return [
+        Variant(f"first-{first}", PAGED, {"first": first})
+        for first in (0, 1, 100, 101, -1, 2**31 - 1)
+    ] + [
+        Variant("first-not-an-int", PAGED, {"first": "ten"}),
+        Variant("after-a-cursor", PAGED, {"first": 3, "after": cursor}),
+        Variant("after-a-cases-cursor", PAGED, {"first": 3, "after": foreign_cursor}),
+        Variant("after-garbage", PAGED, {"first": 3, "after": "garbage=="}),
+        *(
+            Variant(f"last-{last}", QUICK_LAST, {"id": case, "last": last}, roles=_QUICK_ROLES)
+            for last in (0, 2, -1, 10_000)
+        ),
+    ]
+
+
+_QUICK_ROLES = ("state_worker-06", "analyst", "ocss_staff-fti")
+
+
+def _refusals_in_lists() -> list[Variant]:
+    """A field refused inside a list, and a refused non-null field nulling its parent."""
+    roles = ("state_worker-06", "state_worker-06-fti", "analyst", "ocss_staff-fti")
+    return [
+        Variant("refused-in-case-lists", REFUSED_IN_LISTS, roles=roles),
+        Variant("refused-in-certification-list", CERTIFICATION_LIST, roles=roles),
+        Variant("refused-non-null", NON_NULL_REFUSED, roles=("employer", "analyst")),
+    ]
+
+
+async def variants(http: httpx.AsyncClient, hub: Hub) -> list[Variant]:
+    """Every variant, over the records the contract's finders pick in the seeded data."""
+    own = (await find(http, hub, OWN)).variables["id"]
+    other = (await find(http, hub, OTHER)).variables["id"]
+    fvi = (await find(http, hub, FVI)).variables["id"]
+    case = (await find(http, hub, CASE)).variables["id"]
+    certification = (await find(http, hub, CERT_OWN)).variables["id"]
+    assert all(isinstance(i, str) for i in (own, other, fvi, case, certification))
+    cursor = await _cursor(http, hub, "participants")
+    foreign = await _cursor(http, hub, "cases")
+    return [
+        *_shapes(str(own), str(other), str(fvi)),
+        *_mistakes(str(own), str(case), str(certification)),
+        *_pages(cursor, foreign, str(case)),
+        *_refusals_in_lists(),
+    ]
+
+
+def _request(hub: Hub, variant: Variant, role_name: str) -> Request:
+    role, claims = ROLES[role_name]
+    name = f"{variant.name} as {role_name}"
+    subject = new_subject(name)
+    headers = {**hub.headers(role, subject=subject, **claims), **variant.headers}
+    if variant.get:
+        params = {"query": variant.query, "variables": json.dumps(dict(variant.variables))}
+        return Request(name, subject, headers, params=params)
+    body: dict[str, object] = {"query": variant.query, "variables": dict(variant.variables)}
+    if variant.operation_name:
+        body["operationName"] = variant.operation_name
+    return Request(name, subject, headers, body)
+
+
+async def variant_requests(hub: Hub, http: httpx.AsyncClient) -> list[Request]:
+    """One request per variant and role."""
+    return [
+        _request(hub, variant, role)
+        for variant in await variants(http, hub)
+        for role in variant.roles
+    ]
