@@ -5,9 +5,10 @@ from __future__ import annotations
 from collections import OrderedDict
 from dataclasses import dataclass
 
-from graphql import GraphQLSchema
+import strawberry
 
 from plans.compiled import Plan, compile_plan
+from plans.field_kinds import FieldKinds
 
 PlanKey = tuple[str, str | None, str, bool]
 """The document's text, the operation's name, the viewer's role and FTI clearance."""
@@ -38,8 +39,8 @@ class PlanCache:
     parsed again on every request.
     """
 
-    def __init__(self, schema: GraphQLSchema, capacity: int = CAPACITY) -> None:
-        self.schema = schema
+    def __init__(self, schema: strawberry.Schema, capacity: int = CAPACITY) -> None:
+        self.kinds = FieldKinds(schema)
         self.capacity = capacity
         self.stats = PlanStats()
         self._plans: OrderedDict[PlanKey, Plan | None] = OrderedDict()
@@ -54,7 +55,7 @@ class PlanCache:
         """Compile `key`'s document, which the standard path has just answered."""
         if key in self._plans:
             return
-        plan = compile_plan(self.schema, key[0], key[1])
+        plan = compile_plan(self.kinds, key[0], key[1])
         if plan is None:
             self.stats.declined_to_compile += 1
         else:

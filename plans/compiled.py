@@ -18,6 +18,8 @@ from graphql import (
 )
 from graphql.language import Visitor
 
+from plans.field_kinds import FieldKinds
+
 INTROSPECTION_FIELDS = frozenset({"__schema", "__type"})
 CONDITIONS = frozenset({"skip", "include"})
 
@@ -32,6 +34,7 @@ class Plan:
     """
 
     schema: GraphQLSchema
+    kinds: FieldKinds
     document: DocumentNode
     operation: OperationDefinitionNode
     operation_name: str | None
@@ -69,7 +72,7 @@ def _operation(document: DocumentNode, name: str | None) -> OperationDefinitionN
     return named[0] if len(named) == 1 else None
 
 
-def compile_plan(schema: GraphQLSchema, query: str, operation_name: str | None) -> Plan | None:
+def compile_plan(kinds: FieldKinds, query: str, operation_name: str | None) -> Plan | None:
     """A plan for the query `operation_name` of `query`, or None for what plans do not run.
 
     The document has already passed the standard path (parsing, validation, limits); a
@@ -87,7 +90,8 @@ def compile_plan(schema: GraphQLSchema, query: str, operation_name: str | None) 
     if shape.declined is not None:
         return None
     return Plan(
-        schema=schema,
+        schema=kinds.schema._schema,
+        kinds=kinds,
         document=document,
         operation=operation,
         operation_name=operation_name,

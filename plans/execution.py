@@ -12,7 +12,7 @@ path's way raises `Declined`, before anything is sent or written.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -40,6 +40,7 @@ from graphql.execution.values import get_argument_values
 from strawberry.execution import optimized_is_awaitable
 
 from plans.compiled import Plan
+from plans.field_kinds import GENERIC, FieldKind
 from policy.refusals import HubError
 
 Path = tuple[str | int, ...]
@@ -73,6 +74,9 @@ class Answer:
     errors: list[GraphQLError]
 
 
+_Pending = tuple[Awaitable[Any], "_Step", dict[str, Any], Path]
+
+
 @dataclass(slots=True)
 class _Item:
     source: Any
@@ -80,6 +84,24 @@ class _Item:
     details: FieldDetailsList
     out: dict[str, Any]
     path: Path
+
+
+@dataclass(slots=True)
+class _Batched:
+    """One field of a whole level, resolved in one call; `rows` are the parents it asked for."""
+
+    awaitable: Awaitable[Any]
+    step: _Step
+    kind: FieldKind
+    rows: list[tuple[_Item, list[Any]]]
+
+
+def _grouped(items: list[_Item]) -> dict[tuple[GraphQLObjectType, int], list[_Item]]:
+    """A level's objects by runtime type and selection, in order: each group shares steps."""
+    groups: dict[tuple[GraphQLObjectType, int], list[_Item]] = {}
+    for item in items:
+        groups.setdefault((item.runtime, id(item.details)), []).append(item)
+    return groups
 
 
 class _Run:
@@ -198,13 +220,45 @@ class _Run:
     async def level(self, items: list[_Item]) -> None:
         while items:
             following: list[_Item] = []
-            pending: list[tuple[Awaitable[Any], _Step, dict[str, Any], Path]] = []
-            for item in items:
-                for step in self.steps_of(item.runtime, item.details) if item.details else []:
-                    self.start(step, item.source, item.out, item.path, pending, following)
-            if pending:
-                await self.settle(pending, following)
+            pending: list[_Pending] = []
+            batches: list[_Batched] = []
+            for group in _grouped(items).values():
+                for step in self.steps_of(group[0].runtime, group[0].details):
+                    kind = self.kind(step)
+                    if kind.batch is not None:
+                        batched = self.start_batch(step, kind, group)
+                        if batched is not None:
+                            batches.append(batched)
+                        continue
+                    for item in group:
+                        self.start(step, item.source, item.out, item.path, pending, following)
+            if pending or batches:
+                await self.settle(pending, following, batches)
             items = following
+
+    def kind(self, step: _Step) -> FieldKind:
+        if step.definition is None:
+            return GENERIC
+        return self.plan.kinds.of(step.parent.name, step.name)
+
+    def start_batch(self, step: _Step, kind: FieldKind, group: list[_Item]) -> _Batched | None:
+        """Ask the guard of each parent, then resolve those it let through in one call."""
+        assert kind.batch is not None
+        info = self.info(step)
+        rows: list[tuple[_Item, list[Any]]] = []
+        for item in group:
+            item.out[step.key] = None
+            masks: list[Any] = []
+            if kind.guard is not None:
+                try:
+                    masks = kind.guard.before(item.source, info, {})
+                except Exception as error:
+                    self.field_error(error, step, (*item.path, step.key))
+                    continue
+            rows.append((item, masks))
+        if not rows:
+            return None
+        return _Batched(kind.batch([item.source for item, _ in rows], info), step, kind, rows)
 
     def start(
         self,
@@ -212,33 +266,46 @@ class _Run:
         source: Any,
         out: dict[str, Any],
         path: Path,
-        pending: list[tuple[Awaitable[Any], _Step, dict[str, Any], Path]],
+        pending: list[_Pending],
         following: list[_Item],
     ) -> None:
         key = step.key
-        if step.definition is None:
+        definition = step.definition
+        if definition is None:
             out[key] = step.parent.name
             return
         out[key] = None  # holds the key's place: the answer keeps the document's order
-        resolve: Callable[..., Any] = step.definition.resolve or self.executor.field_resolver
+        kind = self.kind(step)
         field_path = (*path, key)
         try:
-            value = resolve(source, self.info(step), **self.args(step))
+            if kind.attribute is not None:
+                guard = kind.guard
+                if guard is None:
+                    value = getattr(source, kind.attribute)
+                else:
+                    info = self.info(step)
+                    masks = guard.before(source, info, {})
+                    value = guard.after(getattr(source, kind.attribute), info, masks)
+            else:
+                resolve: Callable[..., Any] = definition.resolve or self.executor.field_resolver
+                value = resolve(source, self.info(step), **self.args(step))
         except Exception as error:
             self.field_error(error, step, field_path)
             return
         if optimized_is_awaitable(value):
             pending.append((value, step, out, field_path))
             return
-        self.complete(step, step.definition.type, value, out, key, field_path, following)
+        self.complete(step, definition.type, value, out, key, field_path, following)
 
     async def settle(
         self,
-        pending: list[tuple[Awaitable[Any], _Step, dict[str, Any], Path]],
+        pending: list[_Pending],
         following: list[_Item],
+        batches: Sequence[_Batched] = (),
     ) -> None:
-        values = await _gather([awaitable for awaitable, *_ in pending])
-        for (_, step, out, field_path), value in zip(pending, values, strict=True):
+        awaited = [awaitable for awaitable, *_ in pending] + [b.awaitable for b in batches]
+        values = await _gather(awaited)
+        for (_, step, out, field_path), value in zip(pending, values, strict=False):
             if isinstance(value, BaseException):
                 if not isinstance(value, Exception):
                     raise value
@@ -246,6 +313,30 @@ class _Run:
                 continue
             assert step.definition is not None
             self.complete(step, step.definition.type, value, out, step.key, field_path, following)
+        for batched, answers in zip(batches, values[len(pending) :], strict=True):
+            self.complete_batch(batched, answers, following)
+
+    def complete_batch(self, batched: _Batched, answers: Any, following: list[_Item]) -> None:
+        step, guard = batched.step, batched.kind.guard
+        if isinstance(answers, BaseException):
+            if not isinstance(answers, Exception):
+                raise answers
+            answers = [answers] * len(batched.rows)
+        assert step.definition is not None
+        info = self.info(step)
+        for (item, masks), value in zip(batched.rows, answers, strict=True):
+            field_path = (*item.path, step.key)
+            try:
+                if isinstance(value, Exception):
+                    raise value
+                if guard is not None:
+                    value = guard.after(value, info, masks)
+            except Exception as error:
+                self.field_error(error, step, field_path)
+                continue
+            self.complete(
+                step, step.definition.type, value, item.out, step.key, field_path, following
+            )
 
     def complete(
         self,

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from strawberry import Info
 
 from datasources.fcr import CaseFilter
@@ -61,9 +63,16 @@ def case_state(root: CaseView, info: Info[Context, None]) -> DirectoryEntryView:
     return resolve_jurisdiction(info, root.jurisdiction)
 
 
+async def participants_of_cases(
+    roots: Sequence[CaseView], info: Info[Context, None]
+) -> list[list[CaseParticipantView]]:
+    """`Case.participants` of many cases at once (a compiled plan's level)."""
+    found = await info.context.loaders.roles_by_case_id.load_many([r.case_id for r in roots])
+    return [[case_participant_view(role) for role in roles] for roles in found]
+
+
 async def case_participants(root: CaseView, info: Info[Context, None]) -> list[CaseParticipantView]:
-    roles = await info.context.loaders.roles_by_case_id.load(root.case_id)
-    return [case_participant_view(role) for role in roles]
+    return (await participants_of_cases([root], info))[0]
 
 
 async def case_documents(root: CaseView, info: Info[Context, None]) -> list[DocumentView]:

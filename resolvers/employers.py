@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 
 from strawberry import Info
 
@@ -10,7 +11,7 @@ from datasources.ndnh import EmployerFilter
 from policy.gate import Scope, Trail
 from policy.vocabulary import Resource
 from resolvers.context import Context
-from resolvers.errors import BadUserInput, NotFound
+from resolvers.errors import BadUserInput, HubError, NotFound, one_of
 from resolvers.paging import ConnectionView, build_connection, empty_page, fetch_page, page_request
 from resolvers.views import (
     ContactView,
@@ -91,11 +92,19 @@ async def load_employer(info: Info[Context, None], employer_id: int) -> Employer
     return employer_view(found)
 
 
+async def employers_of(
+    roots: Sequence[NewHireView | QuarterlyWageView | NoticeView], info: Info[Context, None]
+) -> list[EmployerView | HubError]:
+    """The employers many new hires, wages or notices name (a compiled plan's level)."""
+    found = await info.context.loaders.employer_by_id.load_many([r.employer_id for r in roots])
+    return [employer_view(record) if record else NotFound("employer not found") for record in found]
+
+
 async def employer_of(
     root: NewHireView | QuarterlyWageView | NoticeView, info: Info[Context, None]
 ) -> EmployerView:
     """The employer a new hire, a wage or a termination notice names."""
-    return await load_employer(info, root.employer_id)
+    return one_of(await employers_of([root], info))
 
 
 async def employer_addresses(

@@ -15,7 +15,7 @@ from policy.vocabulary import Resource
 from resolvers.cases import load_case
 from resolvers.context import Context
 from resolvers.directory import resolve_jurisdiction
-from resolvers.errors import NotFound
+from resolvers.errors import HubError, NotFound, one_of
 from resolvers.facts import address_facts, load_participant_facts
 from resolvers.ids import decode_int_id, encode_global_id
 from resolvers.paging import ConnectionView, connection_of, empty_page, fetch_page, page_request
@@ -136,11 +136,21 @@ async def load_participant_by_ssn(info: Info[Context, None], ssn: str) -> Partic
     return found
 
 
+async def participants_of(
+    roots: Sequence[CaseParticipantView | MisidentifiedSsnView], info: Info[Context, None]
+) -> list[ParticipantView | HubError]:
+    """The participants many case roles or reports are about (a compiled plan's level)."""
+    loader = info.context.loaders.participant_by_id
+    found = await loader.load_many([root.participant_id for root in roots])
+    built = iter(await build_participants(info, [record for record in found if record]))
+    return [next(built) if record else NotFound("participant not found") for record in found]
+
+
 async def participant_of(
     root: CaseParticipantView | MisidentifiedSsnView, info: Info[Context, None]
 ) -> ParticipantView:
     """The participant a case role or a misidentified-SSN report is about."""
-    return await build_participant(info, await load_participant(info, root.participant_id))
+    return one_of(await participants_of([root], info))
 
 
 async def case_of(root: CaseParticipantView, info: Info[Context, None]) -> CaseView:
@@ -151,11 +161,19 @@ def reported_by(root: MisidentifiedSsnView, info: Info[Context, None]) -> Direct
     return resolve_jurisdiction(info, root.reported_by_code)
 
 
+async def cases_of(
+    roots: Sequence[ParticipantView], info: Info[Context, None]
+) -> list[list[CaseParticipantView]]:
+    """`Participant.cases` of many participants at once (a compiled plan's level)."""
+    loader = info.context.loaders.roles_by_participant_id
+    found = await loader.load_many([root.participant_id for root in roots])
+    return [[case_participant_view(role) for role in roles] for roles in found]
+
+
 async def participant_cases(
     root: ParticipantView, info: Info[Context, None]
 ) -> list[CaseParticipantView]:
-    roles = await info.context.loaders.roles_by_participant_id.load(root.participant_id)
-    return [case_participant_view(role) for role in roles]
+    return (await cases_of([root], info))[0]
 
 
 async def participant_addresses(
@@ -166,11 +184,18 @@ async def participant_addresses(
     return [address_view(record, address_facts(record, root.facts)) for record in found]
 
 
+async def employment_of(
+    roots: Sequence[ParticipantView], info: Info[Context, None]
+) -> list[list[NewHireView]]:
+    """`Participant.employment` of many participants at once (a compiled plan's level)."""
+    found = await info.context.loaders.new_hires_by_ssn.load_many([root.ssn for root in roots])
+    return [[new_hire_view(record) for record in records] for records in found]
+
+
 async def participant_employment(
     root: ParticipantView, info: Info[Context, None]
 ) -> list[NewHireView]:
-    found = await info.context.loaders.new_hires_by_ssn.load(root.ssn)
-    return [new_hire_view(record) for record in found]
+    return (await employment_of([root], info))[0]
 
 
 async def participant_wages(
@@ -180,11 +205,19 @@ async def participant_wages(
     return [quarterly_wage_view(record) for record in found]
 
 
+async def certifications_of(
+    roots: Sequence[ParticipantView], info: Info[Context, None]
+) -> list[list[CertificationView]]:
+    """`Participant.offsetCertifications` of many participants (a compiled plan's level)."""
+    loader = info.context.loaders.certifications_by_ssn
+    found = await loader.load_many([root.ssn for root in roots])
+    return [[certification_view(record) for record in records] for records in found]
+
+
 async def participant_certifications(
     root: ParticipantView, info: Info[Context, None]
 ) -> list[CertificationView]:
-    found = await info.context.loaders.certifications_by_ssn.load(root.ssn)
-    return [certification_view(record) for record in found]
+    return (await certifications_of([root], info))[0]
 
 
 async def participant_misidentified_ssns(

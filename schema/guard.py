@@ -39,16 +39,16 @@ class Guard(FieldExtension):
         self.items = items
 
     def resolve(self, next_: Callable[..., Any], source: Any, info: Any, **kwargs: Any) -> Any:
-        masks = self._before(source, info, kwargs)
-        return self._after(next_(source, info, **kwargs), info, masks)
+        masks = self.before(source, info, kwargs)
+        return self.after(next_(source, info, **kwargs), info, masks)
 
     async def resolve_async(
         self, next_: Callable[..., Awaitable[Any]], source: Any, info: Any, **kwargs: Any
     ) -> Any:
-        masks = self._before(source, info, kwargs)
-        return self._after(await next_(source, info, **kwargs), info, masks)
+        masks = self.before(source, info, kwargs)
+        return self.after(await next_(source, info, **kwargs), info, masks)
 
-    def _before(self, source: Any, info: Any, kwargs: dict[str, Any]) -> list[FieldRule]:
+    def before(self, source: Any, info: Any, kwargs: dict[str, Any]) -> list[FieldRule]:
         context: Context = info.context
         facts = _facts(source)
         masks = []
@@ -65,7 +65,7 @@ class Guard(FieldExtension):
                 masks.append(rule)
         return masks
 
-    def _after(self, value: Any, info: Any, masks: list[FieldRule]) -> Any:
+    def after(self, value: Any, info: Any, masks: list[FieldRule]) -> Any:
         for rule in masks:
             value = rule.mask(value) if rule.mask else None
         if not self.items or value is None:

@@ -82,7 +82,7 @@ class HubGraphQL(GraphQL[Context, None]):
         self.sources = sources
         self.settings = settings
         self.gate = gate
-        self.plans = PlanCache(schema._schema)
+        self.plans = PlanCache(schema)
         self.planned = (
             PlannedHttp(self.plans, sources=sources, settings=settings, gate=gate)
             if settings.compiled_plans
