@@ -37,6 +37,7 @@ from graphql.execution.collect_fields import (
 )
 from graphql.execution.executor import Executor
 from graphql.execution.values import get_argument_values
+from graphql.pyutils import Undefined
 from strawberry.execution import optimized_is_awaitable
 
 from plans.compiled import Plan
@@ -60,6 +61,9 @@ class _Step:
     details: FieldDetailsList
     definition: GraphQLField | None  # None: __typename
     parent: GraphQLObjectType
+    leaf: Callable[[Any], Any] | None = None
+    """The output coercion of a scalar or enum field (graphql-core's, as it completes one)."""
+    nullable: bool = True
 
     @property
     def nodes(self) -> list[Any]:
@@ -177,7 +181,14 @@ class _Run:
             definition = None if name == "__typename" else runtime.fields.get(name)
             if definition is None and name != "__typename":
                 raise Declined("unknown field")
-            steps.append(_Step(key, name, details, definition, runtime))
+            if definition is None:
+                steps.append(_Step(key, name, details, None, runtime))
+                continue
+            kind = definition.type
+            nullable = not isinstance(kind, GraphQLNonNull)
+            named = kind if nullable else kind.of_type
+            leaf = named.coerce_output_value if is_leaf_type(named) else None
+            steps.append(_Step(key, name, details, definition, runtime, leaf, nullable))
         return steps
 
     # -- resolution --------------------------------------------------------------------
@@ -295,7 +306,13 @@ class _Run:
         if optimized_is_awaitable(value):
             pending.append((value, step, out, field_path))
             return
-        self.complete(step, definition.type, value, out, key, field_path, following)
+        leaf = step.leaf
+        if leaf is None:
+            self.complete(step, definition.type, value, out, key, field_path, following)
+        elif value is not None:
+            out[key] = _coerced(leaf, value)
+        elif not step.nullable:
+            raise Declined("null in a non-null position")
 
     async def settle(
         self,
@@ -365,11 +382,7 @@ class _Run:
                 self.complete(step, inner, item, items, index, (*path, index), following)
             return
         if is_leaf_type(kind):
-            try:
-                serialised = Executor.complete_leaf_value(kind, value)
-            except Exception as error:
-                raise Declined(type(error).__name__) from None
-            container[key] = serialised  # type: ignore[index]
+            container[key] = _coerced(kind.coerce_output_value, value)  # type: ignore[index]
             return
         runtime = self.runtime_type(step, kind, value)
         out: dict[str, Any] = {}
@@ -397,6 +410,17 @@ class _Run:
             if optimized_is_awaitable(accepted) or not accepted:
                 raise Declined("is_type_of")
         return kind
+
+
+def _coerced(coerce: Callable[[Any], Any], value: Any) -> Any:
+    """A leaf's output value as graphql-core completes it; a failure is the standard path's."""
+    try:
+        coerced = coerce(value)
+    except Exception as error:
+        raise Declined(type(error).__name__) from None
+    if coerced is None or coerced is Undefined:
+        raise Declined("leaf coercion")
+    return coerced
 
 
 async def _gather(awaitables: list[Awaitable[Any]]) -> list[Any]:
