@@ -106,11 +106,12 @@ class Exchange:
         return [
             difference
             for label, answer in sends
-            for difference in _differences(self.request.name, label, answer, self.standard)
+            for difference in exchange_differences(self.request.name, label, answer, self.standard)
         ]
 
 
-def _differences(name: str, label: str, compiled: Answer, standard: Answer) -> list[str]:
+def exchange_differences(name: str, label: str, compiled: Answer, standard: Answer) -> list[str]:
+    """What differs between an answer of the compiled hub and the standard one, redacted."""
     where = f"{name}: {label} send to the compiled hub vs the standard hub"
     found = []
     if compiled.status != standard.status:
@@ -171,6 +172,10 @@ class Paths:
         standard = await self._send(self.standard, request)
         stats = _grown(before, after) if after is not None else None
         return Exchange(request, first, second, standard, stats)
+
+    async def again(self, request: Request) -> Answer:
+        """Send `request` to the compiled hub once more (its plan is compiled by now)."""
+        return await self._send(self.compiled, request)
 
     async def _send(self, client: httpx.AsyncClient, request: Request) -> Answer:
         if request.body is None:

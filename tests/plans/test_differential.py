@@ -10,6 +10,7 @@ the plans did serve the second sends (`app.state.plans.stats`), naming those dec
 
 from __future__ import annotations
 
+import asyncio
 import re
 from collections.abc import Awaitable, Callable
 
@@ -17,11 +18,21 @@ import jwt
 import pytest
 
 from tests.conftest import Hub
-from tests.plans.paths import Exchange, Paths, Request, new_subject, paths_over, serving_both
+from tests.plans.paths import (
+    Exchange,
+    Paths,
+    Request,
+    exchange_differences,
+    new_subject,
+    paths_over,
+    serving_both,
+)
 from tests.plans.variants import variant_requests
 from tests.policy.test_access_contract import RULES, Rule, find
 from tests.test_readme_examples import EXAMPLES, Example, _minted
 
+CONCURRENCY = 8
+"""How many requests the concurrent differential has in flight at once."""
 SHOWN = 8
 """How many differences a failure shows in full."""
 MAX_FALLBACK_SHARE = 0.1
@@ -162,6 +173,26 @@ async def test_the_compiled_path_served_the_second_sends(hub: Hub, paths: Paths)
     # and they served some of the variants too
     variants_served = any(e.outcome == "served" for e in runs["variants"])
     assert variants_served, report
+
+
+async def test_plans_answer_alike_when_many_run_at_once(hub: Hub, paths: Paths):
+    # given the contract's rows and README queries, each already sent (and its plan compiled)
+    runs = [e for group in ("contract", "readme") for e in await _run(group, hub, paths)]
+    # (a count of the audit trail grows with every request: it cannot be sent concurrently)
+    exchanges = [e for e in runs if "auditEvents" not in str((e.request.body or {}).get("query"))]
+    gate = asyncio.Semaphore(CONCURRENCY)
+
+    async def again(exchange: Exchange) -> list[str]:
+        async with gate:
+            answer = await paths.again(exchange.request)
+        return exchange_differences(exchange.request.name, "concurrent", answer, exchange.standard)
+
+    # when all of them are sent to the compiled hub again, CONCURRENCY at a time
+    found = await asyncio.gather(*(again(exchange) for exchange in exchanges))
+    # then each answer and its audit events are the standard path's
+    differences = [d for each in found for d in each]
+    shown = "\n\n".join(differences[:SHOWN])
+    assert len(differences) == 0, f"{len(differences)} differences when concurrent\n\n{shown}"
 
 
 @pytest.mark.parametrize("example", MUTATION_EXAMPLES, ids=lambda e: f"line-{e.line}")

@@ -133,12 +133,35 @@ query Certs {
   }
 }
 """
+DOCUMENTS_IN_LISTS = """
+query DocumentsInLists {
+  cases(first: 10) {
+    edges { node { id state { code } documents { id title } participants { role } } }
+  }
+}
+"""
+CASE_DOCUMENTS_OF_PARTICIPANTS = """
+query Nested {
+  participants(first: 30) {
+    edges { node { id cases { role case { id state { code } documents { id } } } } }
+  }
+}
+"""
+MERGED = """
+query Merged($id: ID!) {
+  participant(id: $id) { id ssn ssn ... on Participant { ssn id } n1: lastName n1: lastName }
+}
+"""
 NON_NULL_REFUSED = "query NonNull { viewer { role } participants(first: 2) { totalCount } }"
 TWO_OPERATIONS = """
 query First($id: ID!) { participant(id: $id) { id ssn } }
 query Second { viewer { role ftiCleared } cases(first: 2) { totalCount } }
 """
 SYNTAX_ERROR = "query Broken($id: ID!) { participant(id: $id) { id ssn }"
+WRONG_FRAGMENT = (
+    "query Wrong($id: ID!) { participant(id: $id) { id ...C } } fragment C on Case { id }"
+)
+UNDECLARED = "query Undeclared($id: ID!) { participant(id: $id) { id ssn @include(if: $nope) } }"
 UNKNOWN_FIELD = "query Unknown($id: ID!) { participant(id: $id) { id socialSecurity } }"
 
 
@@ -169,6 +192,9 @@ def _shapes(own: str, other: str, fvi: str) -> list[Variant]:
         ),
         Variant("directives-fvi", DIRECTED, {"id": fvi, "withLocate": True}),
         Variant("typenames", TYPENAMES, {"id": own}),
+        Variant("merged-fields", MERGED, {"id": own}),
+        Variant("unused-variables", ONE, {"id": own, "extra": [1, {"x": None}]}),
+        Variant("operation-name-null", ONE, {"id": other}, operation_name=None),
         Variant("operation-first", TWO_OPERATIONS, {"id": other}, operation_name="First"),
         Variant("operation-second", TWO_OPERATIONS, operation_name="Second"),
         Variant("operation-unnamed", TWO_OPERATIONS, {"id": own}),
@@ -199,6 +225,8 @@ def _mistakes(own: str, case: str, certification: str) -> list[Variant]:
         Variant("syntax-error", SYNTAX_ERROR, {"id": own}),
         Variant("unknown-field", UNKNOWN_FIELD, {"id": own}),
         Variant("unknown-field-strict-media", UNKNOWN_FIELD, {"id": own}, headers=graphql_response),
+        Variant("fragment-on-wrong-type", WRONG_FRAGMENT, {"id": own}),
+        Variant("undeclared-variable", UNDECLARED, {"id": own}),
     ]
 
 
@@ -229,6 +257,8 @@ def _refusals_in_lists() -> list[Variant]:
         Variant("refused-in-case-lists", REFUSED_IN_LISTS, roles=roles),
         Variant("refused-in-certification-list", CERTIFICATION_LIST, roles=roles),
         Variant("refused-non-null", NON_NULL_REFUSED, roles=("employer", "analyst")),
+        Variant("filtered-in-case-lists", DOCUMENTS_IN_LISTS, roles=roles),
+        Variant("nested-lists-or-too-complex", CASE_DOCUMENTS_OF_PARTICIPANTS, roles=roles),
     ]
 
 
