@@ -28,7 +28,7 @@ from tests.plans.paths import (
     serving_both,
 )
 from tests.plans.variants import variant_requests
-from tests.policy.test_access_contract import RULES, Rule, find
+from tests.policy.test_access_contract import CLAIMS_OF_ROLE, RULES, Rule, find
 from tests.test_readme_examples import EXAMPLES, Example, _minted
 
 CONCURRENCY = 8
@@ -76,8 +76,20 @@ and its subscription is served over WebSocket, which no plan serves."""
 MUTATION_EXAMPLES = [e for e in EXAMPLES if e.kind == "mutation"]
 
 
+def _readme_as(hub: Hub, example: Example, role: str) -> Request:
+    """The example as another role of the contract (with its claims there)."""
+    name = f"README line {example.line} ({example.kind}) as {role}"
+    subject = new_subject(name)
+    headers = hub.headers(role, subject=subject, **CLAIMS_OF_ROLE[role])
+    body = {"query": example.document, "variables": example.variables}
+    return Request(name, subject, headers, body)
+
+
 async def _readme(hub: Hub, paths: Paths) -> list[Exchange]:
-    return [await paths.exchange(_readme_request(hub, example)) for example in QUERY_EXAMPLES]
+    """Each README query with the token it names, then as every role of the contract."""
+    requests = [_readme_request(hub, example) for example in QUERY_EXAMPLES]
+    requests += [_readme_as(hub, e, role) for e in QUERY_EXAMPLES for role in CLAIMS_OF_ROLE]
+    return [await paths.exchange(request) for request in requests]
 
 
 async def _variants(hub: Hub, paths: Paths) -> list[Exchange]:
