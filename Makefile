@@ -7,7 +7,7 @@ ASSETS := web/node_modules/.installed
 CLIENTS := tests/clients/node_modules/.installed
 BROWSER := tests/browser/node_modules/.installed
 
-.PHONY: setup run test check bench assets test-clients test-browser tools schema lock clean
+.PHONY: setup run test check bench bench-peers bench-tools assets test-clients test-browser tools schema lock clean
 
 $(INSTALLED): requirements.lock pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -60,11 +60,33 @@ check: setup
 schema: $(INSTALLED)
 	$(BIN)/hub schema > schema.graphql
 
-bench: setup
+# the bench's Apollo Server peer (bench/apollo/), pinned by its package-lock.json
+BENCH_APOLLO := bench/apollo/node_modules/.installed
+
+$(BENCH_APOLLO): bench/apollo/package-lock.json
+	cd bench/apollo && npm ci --no-audit --no-fund
+	touch $@
+
+bench-peers: $(BENCH_APOLLO)
+
+# the hub against its two peers under wrk, notices on Redis, the 50-case view at scale
+# (python -m bench --help: --duration, --rounds, --scale)
+bench: setup bench-tools bench-peers
 	$(BIN)/python -m bench
 
+# Debian's wrk is the bench's load generator (a process of its own, not the servers')
+bench-tools:
+	@command -v wrk >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	    (apt-get install -y -qq --no-install-recommends wrk >/dev/null 2>&1 || \
+	     (apt-get update -qq && apt-get install -y -qq --no-install-recommends wrk >/dev/null)) || \
+	    { echo "could not install Debian's wrk with apt-get: make bench needs it"; exit 1; }; \
+	  else \
+	    echo "make bench needs Debian's wrk: run 'sudo apt-get install wrk' (or 'make tools' as root)"; exit 1; \
+	  fi; }
+
 # Debian's docker-compose validates docker-compose.yml without a Docker engine.
-tools:
+tools: bench-tools
 	@command -v docker-compose >/dev/null 2>&1 || { \
 	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
 	    (apt-get install -y -qq --no-install-recommends docker-compose >/dev/null 2>&1 || \

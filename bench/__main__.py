@@ -1,148 +1,161 @@
-"""`python -m bench`: seed throw-away sources, serve the hub on loopback, measure, report."""
+"""`python -m bench`: the hub against two peers on the same data, in one run (issue 10).
+
+1. Fresh PostgreSQL databases with the hub's demo data (795 cases), and the peers' copy.
+2. `hub serve`, the hand-written peer (bench/baseline_peer.py) and the Apollo Server peer
+   (bench/apollo/), one process each, on loopback.
+3. The answers of all three compared, byte for byte (a semantic difference fails the run).
+4. wrk against each in turn, a few rounds: req/s, p50/p99, CPU per request, the ratios;
+   the authorization and audit costs.
+5. 1,000 WebSocket subscribers across two hub processes on Redis; the 50-case view over
+   10,000 and 1,000,000 participants.
+The report is printed and written to bench/results/latest.md; the exit status is 1 when
+anything failed.
+"""
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import tempfile
 import time
-from collections.abc import Iterator, Sequence
-from contextlib import AbstractContextManager
-from dataclasses import replace
+from collections.abc import Sequence
+from pathlib import Path
 
-import httpx
-
-from bench.databases import PreparedHub, postgres_hub, sqlite_hub
-from bench.graphql_client import GraphQLClient
-from bench.notice_cases import measure_in_process, measure_two_processes, skip_redis
+from bench.answers import compare
+from bench.costs import measure_audit_cost
+from bench.databases import DEFAULT_PARTICIPANTS, PreparedHub, fresh_databases, postgres_hub
+from bench.hub_processes import hub_process
+from bench.notice_cases import measure_two_processes
 from bench.notices import DEFAULT_NOTICES, DEFAULT_SUBSCRIBERS
-from bench.parsing import measure_parsing
-from bench.report import Results, machine_info, publish, render
-from bench.scenarios import measure_case_list, measure_case_view, measure_viewer
-from bench.server import LiveHub, live_hub, state_systems
-from bench.statements import measure_statements
+from bench.peer_tables import copy_hub_tables
+from bench.peers import apollo_peer, baseline_peer
+from bench.recording import record_answers, record_scale, record_throughput
+from bench.report import Report, machine_info, publish, render
+from bench.scale import measure_scale
+from bench.scenarios import STATE_WORKER, Scenario, other_states_case, scenarios
+from bench.server import state_systems
+from bench.throughput import alternate, warm_up
+from tests.services.postgres import postgres_server_url
 
-DEFAULT_PARTICIPANTS = 3000
-EXPECTED_CODES = {"FORBIDDEN"}  # field-level policy: masked or withheld fields
-README_PARTICIPANTS = 1_000_000
-README_SEED_FIGURE = "about 200 (README; not measured by this run)"
-SHARED_PROCESS_NOTE = (
-    "a-c: client and server share one process (server in a thread), so they contend for "
-    "the GIL; concurrent throughput is a lower bound for a server running on its own"
-)
+DEFAULT_SECONDS = 10.0
+DEFAULT_ROUNDS = 2
+DEFAULT_SCALE = (10_000, 1_000_000)
+
+
+def _sizes(text: str) -> tuple[int, ...]:
+    try:
+        sizes = tuple(int(part.replace("_", "")) for part in text.split(",") if part.strip())
+    except ValueError:
+        raise argparse.ArgumentTypeError("a comma-separated list of participant counts") from None
+    if not sizes or min(sizes) < 4:
+        raise argparse.ArgumentTypeError("participant counts must be at least 4")
+    return sizes
 
 
 def parse_arguments(argv: Sequence[str] | None) -> argparse.Namespace:
-    parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__)
+    parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__.splitlines()[0])
     parser.add_argument(
-        "--participants",
-        type=int,
-        default=DEFAULT_PARTICIPANTS,
-        help=f"participants to seed (default {DEFAULT_PARTICIPANTS})",
-    )
-    parser.add_argument(
-        "--postgres",
-        metavar="URL",
-        help="also measure on fresh databases created on this PostgreSQL server",
-    )
-    parser.add_argument(
-        "--state-delay",
+        "--duration",
         type=float,
-        default=0.0,
+        default=DEFAULT_SECONDS,
         metavar="SECONDS",
-        help="mean answer delay of the simulated state systems (default 0: hub cost only)",
+        help=f"seconds of wrk per scenario, server and round (default {DEFAULT_SECONDS:g})",
+    )
+    parser.add_argument(
+        "--rounds",
+        type=int,
+        default=DEFAULT_ROUNDS,
+        help=f"rounds of alternation over the servers (default {DEFAULT_ROUNDS})",
+    )
+    parser.add_argument(
+        "--scale",
+        type=_sizes,
+        default=DEFAULT_SCALE,
+        metavar="N[,N...]",
+        help="participant counts for the 50-case view's latency "
+        f"(default {','.join(str(n) for n in DEFAULT_SCALE)})",
     )
     parser.add_argument(
         "--subscribers",
         type=int,
         default=DEFAULT_SUBSCRIBERS,
-        help=f"(g) WebSocket subscribers to termination notices (default {DEFAULT_SUBSCRIBERS})",
+        help=f"WebSocket subscribers to termination notices (default {DEFAULT_SUBSCRIBERS})",
     )
     parser.add_argument(
         "--notices",
         type=int,
         default=DEFAULT_NOTICES,
-        help=f"(g) notices reported, one at a time (default {DEFAULT_NOTICES})",
+        help=f"notices reported, one at a time (default {DEFAULT_NOTICES})",
+    )
+    parser.add_argument(
+        "--postgres",
+        metavar="URL",
+        help="the PostgreSQL server to create the run's databases on "
+        "(default: the test suite's, 127.0.0.1:5432)",
     )
     args = parser.parse_args(argv)
-    if args.subscribers < 1 or args.notices < 1:
-        parser.error("--subscribers and --notices must be at least 1")
+    if args.subscribers < 1 or args.notices < 1 or args.rounds < 1 or args.duration < 1:
+        parser.error("--subscribers, --notices, --rounds and --duration must be at least 1")
     return args
 
 
-def backends(args: argparse.Namespace) -> Iterator[AbstractContextManager[PreparedHub]]:
-    yield sqlite_hub(args.participants)
-    if args.postgres:
-        yield postgres_hub(args.postgres, args.participants)
-
-
-def record_seeding(results: Results, hub: PreparedHub) -> None:
-    rate = hub.participants / hub.seed_seconds if hub.seed_seconds else 0.0
-    results.add("f", "migrate all sources, s", f"{hub.migrate_seconds:.2f}")
-    results.add("f", f"seed {hub.participants:,} participants, s", f"{hub.seed_seconds:.2f}")
-    results.add("f", "seed rate, participants/s", f"{rate:,.0f}")
-    if rate:
-        label = f"seed {README_PARTICIPANTS:,} participants, s: linear extrapolation"
-        results.add("f", label, f"{README_PARTICIPANTS / rate:,.0f}")
-    if hub.backend == "sqlite":
-        results.add(
-            "f", f"seed {README_PARTICIPANTS:,} participants, s: measured", README_SEED_FIGURE
-        )
-
-
-async def measure_live(live: LiveHub, hub: PreparedHub, results: Results) -> None:
-    """(a), (b), (c) and (e) over real HTTP, one keep-alive client."""
-    async with httpx.AsyncClient(base_url=live.base_url, timeout=30) as http:
-        client = GraphQLClient(http, hub.settings.token)
-        await measure_viewer(client, results)
-        await measure_case_list(client, results)
-        await measure_case_view(client, results)
-        await measure_statements(client, live.app.state.engines, results)
-    codes = ", ".join(f"{code} x{n}" for code, n in sorted(client.error_codes.items()))
-    results.note(f"{hub.backend}: error codes in answers: {codes or 'none'}")
-    if client.error_codes.keys() - EXPECTED_CODES:
-        results.note(f"WARNING {hub.backend}: answers carried codes other than {EXPECTED_CODES}")
-
-
-def measure_redis_notices(
-    hub: PreparedHub, states_url: str, results: Results, args: argparse.Namespace
-) -> None:
-    """(g) on Redis with two `hub serve` processes, once no other hub drains the outbox."""
-    if hub.backend == "sqlite" and args.postgres:
-        skip_redis(results, "measured on the --postgres databases instead")
-        return
-    measure_two_processes(hub.settings, states_url, results, args.subscribers, args.notices)
-
-
-def run_backend(hub: PreparedHub, results: Results, args: argparse.Namespace) -> None:
-    results.use(hub.backend)
-    record_seeding(results, hub)
-    with state_systems(args.state_delay) as states_url:
-        hub = replace(hub, settings=replace(hub.settings, state_systems_url=states_url))
-        with live_hub(hub.settings) as live:
-            asyncio.run(measure_live(live, hub, results))
-            counts = (args.subscribers, args.notices)
-            measure_in_process(live.base_url, hub.settings, results, *counts)
-        # the in-thread hub is gone: its outbox relay would take the processes' notices
-        measure_redis_notices(hub, states_url, results, args)
-        asyncio.run(measure_parsing(hub.settings, results))
+def compare_and_load(
+    hub: PreparedHub, peer_url: str, states_url: str, args: argparse.Namespace, report: Report
+) -> list[Scenario]:
+    """Steps 2 to 4 on the demo data."""
+    case_id = asyncio.run(
+        other_states_case(hub.settings.database_urls["fcr"], STATE_WORKER.jurisdiction)
+    )
+    measured = scenarios(hub.settings.token, case_id)
+    with tempfile.TemporaryDirectory(prefix="hub-bench-servers-") as tmp:
+        logs = Path(tmp)
+        with (
+            hub_process(hub.settings, data_dir=logs / "hub", states_url=states_url) as server,
+            baseline_peer(hub.settings, peer_url, logs) as baseline,
+            apollo_peer(hub.settings, peer_url, logs) as apollo,
+        ):
+            print("bench: comparing answers", flush=True)
+            comparisons = compare(
+                server.url, {apollo.name: apollo.url, baseline.name: baseline.url}, measured
+            )
+            record_answers(report, comparisons)
+            servers = [server, apollo, baseline]
+            print("bench: warming up", flush=True)
+            warm_up(servers, measured)
+            table = alternate(servers, measured, rounds=args.rounds, seconds=args.duration)
+            record_throughput(report, table, measured)
+    measure_audit_cost(hub.settings, states_url, measured, args, report)
+    return measured
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = parse_arguments(argv)
     started = time.perf_counter()
-    results = Results()
-    for prepared in backends(args):
-        with prepared as hub:
-            run_backend(hub, results, args)
-    results.note(SHARED_PROCESS_NOTE)
+    report = Report()
+    server_url = args.postgres or postgres_server_url()
+    with (
+        postgres_hub(server_url, DEFAULT_PARTICIPANTS) as hub,
+        fresh_databases(server_url, ("peer",), "peer") as peer,
+        state_systems(0.0) as states_url,
+    ):
+        copied = asyncio.run(copy_hub_tables(hub.settings.database_urls, peer["peer"]))
+        report.note(
+            f"data: the hub's demo data ({DEFAULT_PARTICIPANTS:,} participants, seeded in "
+            f"{hub.seed_seconds:.1f} s); the peers read a copy of the tables the two "
+            f"operations need ({copied:,} rows, COPY into schema `peer` of a database of "
+            "their own, bench/peer_tables.py)"
+        )
+        compare_and_load(hub, peer["peer"], states_url, args, report)
+        print(f"bench: {args.subscribers} subscribers across two hub processes", flush=True)
+        measure_two_processes(hub.settings, states_url, report, args.subscribers, args.notices)
+        record_scale(report, measure_scale(server_url, states_url, args.scale, args.duration))
     header = machine_info()
     header.append(
-        f"participants seeded: {args.participants:,}; production settings; "
-        f"simulated state systems answer after {args.state_delay * 1000:.0f} ms"
+        f"wrk: 8 connections, 1 thread, {args.duration:g} s per scenario and server, "
+        f"{args.rounds} rounds alternating; total run {time.perf_counter() - started:.0f} s"
     )
-    header.append(f"total run: {time.perf_counter() - started:.0f} s")
-    publish(render(results, header))
-    return 0
+    publish(render(report, header))
+    return 1 if report.failures else 0
 
 
 if __name__ == "__main__":

@@ -1,38 +1,44 @@
-"""Results as a compact markdown table, with the machine they were measured on."""
+"""The run's report: markdown tables, the machine they were measured on, and the failures."""
 
 from __future__ import annotations
 
 import os
 import platform
+import subprocess
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from importlib import metadata
 from pathlib import Path
 
 RESULTS_FILE = Path(__file__).parent / "results" / "latest.md"
-PACKAGES = ("strawberry-graphql", "graphql-core", "starlette", "uvicorn", "httpx", "sqlalchemy")
+PACKAGES = ("strawberry-graphql", "graphql-core", "starlette", "uvicorn", "sqlalchemy", "asyncpg")
 
 
 @dataclass
-class Results:
-    """Cells keyed by (section, measurement), one column per backend."""
+class Report:
+    """Sections of markdown, notes under them, and what made the run fail."""
 
-    backend: str = "sqlite"
-    backends: list[str] = field(default_factory=list)
-    cells: dict[tuple[str, str], dict[str, str]] = field(default_factory=dict)
+    sections: list[tuple[str, list[str]]] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    failures: list[str] = field(default_factory=list)
 
-    def use(self, backend: str) -> None:
-        self.backend = backend
-        if backend not in self.backends:
-            self.backends.append(backend)
-
-    def add(self, section: str, measurement: str, value: str) -> None:
-        self.cells.setdefault((section, measurement), {})[self.backend] = value
+    def table(
+        self, title: str, columns: Sequence[str], rows: Sequence[Sequence[str]], intro: str = ""
+    ) -> None:
+        lines = [intro, ""] if intro else []
+        lines.append("| " + " | ".join(columns) + " |")
+        lines.append("|" + "---|" * len(columns))
+        lines += ["| " + " | ".join(row) + " |" for row in rows]
+        self.sections.append((title, lines))
 
     def note(self, text: str) -> None:
         if text not in self.notes:
             self.notes.append(text)
+
+    def fail(self, text: str) -> None:
+        print(f"bench: FAILED: {text}", flush=True)
+        self.failures.append(text)
 
 
 def _cpu_model() -> str:
@@ -45,28 +51,51 @@ def _cpu_model() -> str:
     return platform.processor() or "unknown"
 
 
+def _memory() -> str:
+    try:
+        for line in Path("/proc/meminfo").read_text().splitlines():
+            if line.startswith("MemTotal:"):
+                return f"{int(line.split()[1]) / 1024 / 1024:.1f} GiB"
+    except (OSError, ValueError, IndexError):
+        pass
+    return "unknown"
+
+
+def _version(argv: Sequence[str]) -> str:
+    try:
+        done = subprocess.run(list(argv), capture_output=True, text=True, timeout=10, check=False)
+    except OSError:
+        return "absent"
+    lines = (done.stdout or done.stderr).strip().splitlines()
+    return lines[0] if lines else "?"
+
+
+def machine() -> str:
+    """nproc, CPU model and memory: the line the README's table carries."""
+    nproc = len(os.sched_getaffinity(0))
+    return f"nproc {nproc}, {_cpu_model()}, {_memory()} memory"
+
+
 def machine_info() -> list[str]:
-    nproc = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
     versions = ", ".join(f"{name} {metadata.version(name)}" for name in PACKAGES)
     return [
         f"date: {time.strftime('%Y-%m-%d %H:%M:%S %Z')}",
-        f"machine: nproc {nproc}, {_cpu_model()}, {platform.platform()}",
-        f"python: {platform.python_version()} ({platform.python_implementation()})",
+        f"machine: {machine()}, {platform.platform()}",
+        f"python: {platform.python_version()}; node: {_version(['node', '--version'])}; "
+        f"wrk: {_version(['wrk', '--version'])}",
         f"packages: {versions}",
     ]
 
 
-def render(results: Results, header: list[str]) -> str:
-    columns = results.backends or ["value"]
+def render(report: Report, header: Sequence[str]) -> str:
     lines = ["# Hub benchmark", "", *(f"- {line}" for line in header), ""]
-    lines.append("| | measurement | " + " | ".join(columns) + " |")
-    lines.append("|---|---|" + "---|" * len(columns))
-    for (section, measurement), values in results.cells.items():
-        row = " | ".join(values.get(column, "") for column in columns)
-        lines.append(f"| {section} | {measurement} | {row} |")
-    if results.notes:
-        lines += ["", *(f"- {note}" for note in results.notes)]
-    return "\n".join(lines) + "\n"
+    for title, body in report.sections:
+        lines += [f"## {title}", "", *body, ""]
+    if report.notes:
+        lines += ["## Notes", "", *(f"- {note}" for note in report.notes), ""]
+    if report.failures:
+        lines += ["## FAILED", "", *(f"- {failure}" for failure in report.failures), ""]
+    return "\n".join(lines)
 
 
 def publish(text: str, path: Path = RESULTS_FILE) -> Path:

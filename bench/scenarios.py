@@ -1,66 +1,107 @@
-"""The HTTP measurements: (a) viewer, (b) case list, (c) cross-state case view."""
+"""What the servers are compared on: the two operations, as the two roles."""
 
 from __future__ import annotations
 
-from bench.graphql_client import OCSS_STAFF, STATE_WORKER, GraphQLClient, Persona
-from bench.queries import CASE_LIST, CASE_STATES, CASE_VIEW, VIEWER
-from bench.report import Results
-from bench.timing import Budget, Latencies, run_concurrent, run_sequential
+import base64
+from dataclasses import dataclass
+from typing import Any
 
-CONCURRENCY = 16
-VIEWER_BUDGET = Budget(count=2000, seconds=6)
-CASE_LIST_BUDGET = Budget(count=60, seconds=10)
-CASE_VIEW_BUDGET = Budget(count=400, seconds=6)
+import asyncpg  # type: ignore[import-untyped]
+import orjson
 
+from bench.operations import CASE_LIST, CASE_LIST_FIRST, ONE_CASE
+from bench.peer_tables import asyncpg_dsn
+from policy.tokens import issue_token
+from settings import TokenSettings
 
-def _latency_cells(results: Results, key: str, what: str, latencies: Latencies) -> None:
-    results.add(key, f"{what}: p50 / p95 ms", f"{latencies.p50_ms:.1f} / {latencies.p95_ms:.1f}")
-    results.add(key, f"{what}: req/s", f"{latencies.per_second:.0f} (n={latencies.count})")
-
-
-async def measure_viewer(client: GraphQLClient, results: Results) -> None:
-    """(a) The smallest authenticated request, one at a time and 16 at once."""
-
-    async def call() -> object:
-        return await client.post(STATE_WORKER, VIEWER)
-
-    sequential = await run_sequential(call, VIEWER_BUDGET)
-    _latency_cells(results, "a", "viewer, sequential", sequential)
-    concurrent = await run_concurrent(call, VIEWER_BUDGET, CONCURRENCY)
-    _latency_cells(results, "a", f"viewer, {CONCURRENCY} concurrent", concurrent)
+RUN_TOKEN_SECONDS = 4 * 3600
 
 
-async def measure_case_list(client: GraphQLClient, results: Results) -> None:
-    """(b) The frontend's case list, 20 cases deep, as a state worker and as OCSS staff.
+@dataclass(frozen=True)
+class Persona:
+    """Who a request is sent as."""
 
-    20, not 50: the per-role cost budget (policy/budgets.py) admits about 20 cases of
-    this view at once.
-    """
-    for persona in (STATE_WORKER, OCSS_STAFF):
+    name: str
+    role: str
+    jurisdiction: str
+    fti: bool
 
-        async def call(persona: Persona = persona) -> object:
-            return await client.post(persona, CASE_LIST, {"first": 20})
-
-        latencies = await run_sequential(call, CASE_LIST_BUDGET)
-        _latency_cells(results, "b", f"cases(first: 20) as {persona.name}", latencies)
-
-
-async def _other_state_case(client: GraphQLClient, home: str) -> tuple[str, str]:
-    answer = await client.post(OCSS_STAFF, CASE_STATES)
-    for edge in answer["data"]["cases"]["edges"]:
-        node = edge["node"]
-        if node["state"]["code"] != home:
-            return str(node["id"]), str(node["state"]["code"])
-    raise RuntimeError(f"no case held by a state other than {home} among the first 50")
+    def token(self, settings: TokenSettings) -> str:
+        return issue_token(
+            settings,
+            role=self.role,
+            jurisdiction=self.jurisdiction,
+            fti=self.fti,
+            ttl_seconds=RUN_TOKEN_SECONDS,
+        )
 
 
-async def measure_case_view(client: GraphQLClient, results: Results) -> None:
-    """(c) A state system reading another state's case with its QUICK fields."""
-    home = STATE_WORKER.jurisdiction or "06"
-    case_id, holder = await _other_state_case(client, home)
+OCSS_STAFF = Persona("ocss_staff", "ocss_staff", "FED", True)
+# a caseworker of California reading cases other states hold: masked SSNs, denied fields
+STATE_WORKER = Persona("state_worker 06", "state_worker", "06", False)
+PERSONAS = (OCSS_STAFF, STATE_WORKER)
 
-    async def call() -> object:
-        return await client.post(STATE_WORKER, CASE_VIEW, {"id": case_id})
+CASE_LIST_NAME = "50-case view"
+ONE_CASE_NAME = "one case"
 
-    latencies = await run_sequential(call, CASE_VIEW_BUDGET)
-    _latency_cells(results, "c", f"case(id:) held by {holder}, as {home}", latencies)
+
+@dataclass(frozen=True)
+class Scenario:
+    """One operation as one persona: the body every server gets, byte for byte."""
+
+    operation: str
+    persona: Persona
+    body: bytes
+    token: str
+
+    @property
+    def label(self) -> str:
+        return f"{self.operation}, {self.persona.name}"
+
+
+def body(document: str, variables: dict[str, Any]) -> bytes:
+    return orjson.dumps({"query": document, "variables": variables})
+
+
+# a case another state than the worker's holds, with 2+ people none of whom is on a case
+# of the worker's state: every SSN masked, every date of birth refused
+OTHER_STATES_CASE = """
+SELECT c.id FROM cases c
+WHERE c.jurisdiction <> $1
+  AND (SELECT count(*) FROM case_participants cp WHERE cp.case_id = c.id) >= 2
+  AND NOT EXISTS (
+    SELECT 1 FROM case_participants cp
+    JOIN case_participants other ON other.participant_id = cp.participant_id
+    JOIN cases oc ON oc.id = other.case_id
+    WHERE cp.case_id = c.id AND oc.jurisdiction = $1)
+ORDER BY c.id LIMIT 1
+"""
+
+
+async def other_states_case(fcr_url: str, jurisdiction: str) -> int:
+    """The id of ONE_CASE's case: held by another state than `jurisdiction`, 2+ people."""
+    connection = await asyncpg.connect(asyncpg_dsn(fcr_url))
+    try:
+        case_id = await connection.fetchval(OTHER_STATES_CASE, jurisdiction)
+    finally:
+        await connection.close()
+    if case_id is None:
+        raise RuntimeError(f"no seeded case fits: held by another state than {jurisdiction}")
+    return int(case_id)
+
+
+def case_global_id(case_id: int) -> str:
+    return base64.urlsafe_b64encode(f"Case:{case_id}".encode()).decode().rstrip("=")
+
+
+def scenarios(settings: TokenSettings, case_id: int) -> list[Scenario]:
+    """The four rows: both operations, both personas."""
+    operations = (
+        (CASE_LIST_NAME, body(CASE_LIST, {"first": CASE_LIST_FIRST})),
+        (ONE_CASE_NAME, body(ONE_CASE, {"id": case_global_id(case_id)})),
+    )
+    return [
+        Scenario(name, persona, request, persona.token(settings))
+        for name, request in operations
+        for persona in PERSONAS
+    ]
