@@ -74,11 +74,23 @@ class _Step:
 class Answer:
     """What a plan answered: data and the located errors of its fields."""
 
-    data: dict[str, Any]
+    data: dict[str, Any] | None
     errors: list[GraphQLError]
 
 
-_Pending = tuple[Awaitable[Any], "_Step", dict[str, Any], Path]
+_Pending = tuple[Awaitable[Any], "_Step", "_Item"]
+
+
+@dataclass(frozen=True, slots=True)
+class _Slot:
+    """A place in the answer that an error's null may reach: `container[key]`, at `path`."""
+
+    container: Container
+    key: str | int
+    nullable: bool
+    up: _Slot | None
+    """The place holding `container` (None: `data` itself)."""
+    path: Path
 
 
 @dataclass(slots=True)
@@ -88,6 +100,8 @@ class _Item:
     details: FieldDetailsList
     out: dict[str, Any]
     path: Path
+    slot: _Slot | None
+    """Where `out` sits (None: `data`)."""
 
 
 @dataclass(slots=True)
@@ -115,6 +129,8 @@ class _Run:
         self.plan = plan
         self.executor = executor
         self.errors: list[GraphQLError] = []
+        self.data_nulled = False
+        self.root_fields = 0
         self.infos: dict[int, GraphQLResolveInfo[Any]] = {}
         self.arguments: dict[int, dict[str, Any]] = {}
         self.steps: dict[tuple[str, int], list[_Step]] = {}
@@ -220,13 +236,30 @@ class _Run:
             self.arguments[id(step)] = values
         return values
 
-    def field_error(self, error: Exception, step: _Step, path: Path) -> None:
+    def field_error(self, error: Exception, step: _Step, item: _Item) -> None:
+        """Record a field's error as graphql-core does, its null carried up to a nullable place.
+
+        Once `data` is nulled, no later error is reported (graphql-core's
+        `CollectedErrors`): nothing of the answer is left for it to be about.
+        """
         if not isinstance(error, HubError):
             raise Declined(type(error).__name__) from None  # the standard path masks it
-        assert step.definition is not None
-        if isinstance(step.definition.type, GraphQLNonNull):
-            raise Declined("null in a non-null position")
+        path = (*item.path, step.key)
+        if self._nulled(path):
+            return
         self.errors.append(located_error(error, step.nodes, list(path)))
+        assert step.definition is not None
+        if not isinstance(step.definition.type, GraphQLNonNull):
+            return
+        # graphql-core stops the siblings of a field whose null takes its parent with it,
+        # and which of them had run (and been audited) depends on its scheduling: a plan
+        # answers only the case without siblings, a lone root field nulling `data`
+        if item.slot is not None or self.root_fields != 1:
+            raise Declined("null carried past a field with siblings")
+        self.data_nulled = True
+
+    def _nulled(self, path: Path) -> bool:
+        return self.data_nulled
 
     async def level(self, items: list[_Item]) -> None:
         while items:
@@ -242,7 +275,7 @@ class _Run:
                             batches.append(batched)
                         continue
                     for item in group:
-                        self.start(step, item.source, item.out, item.path, pending, following)
+                        self.start(step, item, pending, following)
             if pending or batches:
                 await self.settle(pending, following, batches)
             items = following
@@ -264,7 +297,7 @@ class _Run:
                 try:
                     masks = kind.guard.before(item.source, info, {})
                 except Exception as error:
-                    self.field_error(error, step, (*item.path, step.key))
+                    self.field_error(error, step, item)
                     continue
             rows.append((item, masks))
         if not rows:
@@ -272,22 +305,15 @@ class _Run:
         return _Batched(kind.batch([item.source for item, _ in rows], info), step, kind, rows)
 
     def start(
-        self,
-        step: _Step,
-        source: Any,
-        out: dict[str, Any],
-        path: Path,
-        pending: list[_Pending],
-        following: list[_Item],
+        self, step: _Step, item: _Item, pending: list[_Pending], following: list[_Item]
     ) -> None:
-        key = step.key
+        key, source, out = step.key, item.source, item.out
         definition = step.definition
         if definition is None:
             out[key] = step.parent.name
             return
         out[key] = None  # holds the key's place: the answer keeps the document's order
         kind = self.kind(step)
-        field_path = (*path, key)
         try:
             if kind.attribute is not None:
                 guard = kind.guard
@@ -301,18 +327,18 @@ class _Run:
                 resolve: Callable[..., Any] = definition.resolve or self.executor.field_resolver
                 value = resolve(source, self.info(step), **self.args(step))
         except Exception as error:
-            self.field_error(error, step, field_path)
+            self.field_error(error, step, item)
             return
         if optimized_is_awaitable(value):
-            pending.append((value, step, out, field_path))
+            pending.append((value, step, item))
             return
         leaf = step.leaf
         if leaf is None:
-            self.complete(step, definition.type, value, out, key, field_path, following)
+            self.complete(step, definition.type, value, item, following)
         elif value is not None:
             out[key] = _coerced(leaf, value)
         elif not step.nullable:
-            raise Declined("null in a non-null position")
+            raise Declined("null in a non-null position")  # the standard path masks it
 
     async def settle(
         self,
@@ -322,14 +348,14 @@ class _Run:
     ) -> None:
         awaited = [awaitable for awaitable, *_ in pending] + [b.awaitable for b in batches]
         values = await _gather(awaited)
-        for (_, step, out, field_path), value in zip(pending, values, strict=False):
+        for (_, step, item), value in zip(pending, values, strict=False):
             if isinstance(value, BaseException):
                 if not isinstance(value, Exception):
                     raise value
-                self.field_error(value, step, field_path)
+                self.field_error(value, step, item)
                 continue
             assert step.definition is not None
-            self.complete(step, step.definition.type, value, out, step.key, field_path, following)
+            self.complete(step, step.definition.type, value, item, following)
         for batched, answers in zip(batches, values[len(pending) :], strict=True):
             self.complete_batch(batched, answers, following)
 
@@ -342,20 +368,24 @@ class _Run:
         assert step.definition is not None
         info = self.info(step)
         for (item, masks), value in zip(batched.rows, answers, strict=True):
-            field_path = (*item.path, step.key)
             try:
                 if isinstance(value, Exception):
                     raise value
                 if guard is not None:
                     value = guard.after(value, info, masks)
             except Exception as error:
-                self.field_error(error, step, field_path)
+                self.field_error(error, step, item)
                 continue
-            self.complete(
-                step, step.definition.type, value, item.out, step.key, field_path, following
-            )
+            self.complete(step, step.definition.type, value, item, following)
 
     def complete(
+        self, step: _Step, kind: GraphQLOutputType, value: Any, item: _Item, following: list[_Item]
+    ) -> None:
+        """Complete a field's value into its parent's answer."""
+        path = (*item.path, step.key)
+        self._complete(step, kind, value, item.out, step.key, path, item.slot, following)
+
+    def _complete(
         self,
         step: _Step,
         kind: GraphQLOutputType,
@@ -363,31 +393,35 @@ class _Run:
         container: Container,
         key: str | int,
         path: Path,
+        up: _Slot | None,
         following: list[_Item],
     ) -> None:
-        if isinstance(kind, GraphQLNonNull):
+        nullable = not isinstance(kind, GraphQLNonNull)
+        if not nullable:
             if value is None:
-                raise Declined("null in a non-null position")
-            kind = kind.of_type
+                raise Declined("null in a non-null position")  # the standard path masks it
+            kind = kind.of_type  # type: ignore[union-attr]
         if value is None:
             container[key] = None  # type: ignore[index]
             return
+        if is_leaf_type(kind):
+            coerce = kind.coerce_output_value
+            container[key] = _coerced(coerce, value)  # type: ignore[index]
+            return
+        here = _Slot(container, key, nullable, up, path)
         if isinstance(kind, GraphQLList):
             if not isinstance(value, list | tuple):
                 raise Declined("not a list")
             items: list[Any] = [None] * len(value)
             container[key] = items  # type: ignore[index]
             inner = kind.of_type
-            for index, item in enumerate(value):
-                self.complete(step, inner, item, items, index, (*path, index), following)
-            return
-        if is_leaf_type(kind):
-            container[key] = _coerced(kind.coerce_output_value, value)  # type: ignore[index]
+            for index, element in enumerate(value):
+                self._complete(step, inner, element, items, index, (*path, index), here, following)
             return
         runtime = self.runtime_type(step, kind, value)
         out: dict[str, Any] = {}
         container[key] = out  # type: ignore[index]
-        following.append(_Item(value, runtime, step.details, out, path))
+        following.append(_Item(value, runtime, step.details, out, path, here))
 
     def runtime_type(self, step: _Step, kind: GraphQLOutputType, value: Any) -> GraphQLObjectType:
         info = self.info(step)
@@ -445,13 +479,16 @@ async def run_plan(plan: Plan, context: object, variables: dict[str, Any] | None
     root = executor.schema.query_type
     assert root is not None
     first: list[_Item] = []
-    pending: list[tuple[Awaitable[Any], _Step, dict[str, Any], Path]] = []
-    for step in run.root_steps():
-        run.start(step, None, data, (), pending, first)
+    pending: list[_Pending] = []
+    root_item = _Item(None, root, [], data, (), None)
+    steps = run.root_steps()
+    run.root_fields = len(steps)
+    for step in steps:
+        run.start(step, root_item, pending, first)
     if pending:
         await run.settle(pending, first)
     await run.level(first)
-    return Answer(data, run.errors)
+    return Answer(None if run.data_nulled else data, run.errors)
 
 
 __all__ = ["Answer", "Declined", "run_plan"]

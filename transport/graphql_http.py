@@ -156,7 +156,7 @@ class HubGraphQL(GraphQL[Context, None]):
         if (
             self.planned is not None
             and method == "POST"
-            and result.data is not None
+            and not _is_request_error(result)
             and request_data.extensions is None
             and isinstance(request_data.query, str)
         ):

@@ -47,7 +47,7 @@ def plan_key(body: object, viewer: Viewer) -> PlanKey | None:
 
 def _is_json(request: Request) -> bool:
     content_type = request.headers.get("content-type", "")
-    return content_type.split(";", 1)[0].strip().lower() == "application/json"
+    return content_type.split(";", 1)[0].strip() == "application/json"
 
 
 class PlannedHttp:
