@@ -50,6 +50,8 @@ class Request:
     headers: Mapping[str, str] = field(repr=False)
     body: Mapping[str, object] | None = field(default=None, repr=False)
     params: Mapping[str, str] | None = field(default=None, repr=False)
+    content: bytes | None = field(default=None, repr=False)
+    """A POST of these bytes as they are (the headers name their type), instead of `body`."""
 
 
 @dataclass(frozen=True)
@@ -178,7 +180,11 @@ class Paths:
         return await self._send(self.compiled, request)
 
     async def _send(self, client: httpx.AsyncClient, request: Request) -> Answer:
-        if request.body is None:
+        if request.content is not None:
+            response = await client.post(
+                "/graphql", content=request.content, headers=dict(request.headers)
+            )
+        elif request.body is None:
             response = await client.get(
                 "/graphql", params=dict(request.params or {}), headers=dict(request.headers)
             )

@@ -113,8 +113,9 @@ def _assert_agree(exchanges: list[Exchange], what: str) -> None:
     differences = [d for exchange in exchanges for d in exchange.differences()]
     shown = "\n\n".join(differences[:SHOWN])
     more = f"\n\n... and {len(differences) - SHOWN} more" if len(differences) > SHOWN else ""
-    assert len(differences) == 0, (
-        f"{what}: {len(differences)} differences between the compiled and the standard path"
+    count = len(differences)
+    assert count == 0, (
+        f"{what}: {count} differences between the compiled and the standard path"
         f" over {len(exchanges)} requests\n\n{shown}{more}"
     )
 
@@ -204,7 +205,8 @@ async def test_plans_answer_alike_when_many_run_at_once(hub: Hub, paths: Paths):
     # then each answer and its audit events are the standard path's
     differences = [d for each in found for d in each]
     shown = "\n\n".join(differences[:SHOWN])
-    assert len(differences) == 0, f"{len(differences)} differences when concurrent\n\n{shown}"
+    count = len(differences)
+    assert count == 0, f"{count} differences when concurrent\n\n{shown}"
 
 
 @pytest.mark.parametrize("example", MUTATION_EXAMPLES, ids=lambda e: f"line-{e.line}")
@@ -224,4 +226,5 @@ async def test_a_readme_mutation_run_again_is_refused_alike_on_both_paths(
     recorded = sum(exchange.first.events.values())
     assert recorded > 0, "the release recorded no audit event"
     differences = exchange.differences(with_first=False)
-    assert len(differences) == 0, "\n\n".join(differences)
+    count = len(differences)
+    assert count == 0, "\n\n".join(differences)

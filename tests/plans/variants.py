@@ -27,8 +27,10 @@ from tests.policy.test_access_contract import (
     ORGANISATION,
     OTHER,
     OWN,
+    SECOND_HOLDER,
     STATE_WORKER,
     STATE_WORKER_FTI,
+    TRIBAL_WORKER,
     find,
 )
 
@@ -38,6 +40,8 @@ ROLES: dict[str, tuple[str, Mapping[str, object]]] = {
     "analyst": ("analyst", {}),
     "ocss_staff-fti": ("ocss_staff", OCSS_FTI),
     "employer": ("employer", ORGANISATION),
+    "state_worker-48": ("state_worker", SECOND_HOLDER),
+    "tribal_worker": ("tribal_worker", TRIBAL_WORKER),
 }
 CASEWORKERS = ("state_worker-06", "analyst", "ocss_staff-fti", "employer")
 """The roles each variant is asked as, unless it names its own."""
@@ -53,6 +57,10 @@ class Variant:
     headers: Mapping[str, str] = field(default_factory=dict)
     get: bool = False
     """Sent as a GET with the query in the URL (else a POST with a JSON body)."""
+    content: bytes | None = None
+    """Sent as these bytes (the variant's headers give their type), not `query` and the rest."""
+    extra: Mapping[str, object] = field(default_factory=dict)
+    """More members of the JSON body (`extensions`, or `variables` replaced)."""
 
 
 ALIASED = """
@@ -181,10 +189,10 @@ async def _cursor(http: httpx.AsyncClient, hub: Hub, list_name: str) -> str:
 def _shapes(own: str, other: str, fvi: str) -> list[Variant]:
     """The same reads written differently."""
     return [
-        Variant("aliases-own", ALIASED, {"id": own}),
+        Variant("aliases-own", ALIASED, {"id": own}, roles=(*CASEWORKERS, "state_worker-48")),
         Variant("aliases-other", ALIASED, {"id": other}),
         Variant("fragments-own", FRAGMENTS, {"id": own}),
-        Variant("fragments-fvi", FRAGMENTS, {"id": fvi}),
+        Variant("fragments-fvi", FRAGMENTS, {"id": fvi}, roles=(*CASEWORKERS, "state_worker-48")),
         Variant("directives-locate", DIRECTED, {"id": own, "withLocate": True}),
         Variant("directives-no-locate", DIRECTED, {"id": own, "withLocate": False}),
         Variant(
@@ -230,6 +238,45 @@ def _mistakes(own: str, case: str, certification: str) -> list[Variant]:
     ]
 
 
+def _bodies_and_media(own: str) -> list[Variant]:
+    """The same query in request bodies and with Accept headers the plans must take alike."""
+    one = json.dumps({"query": ONE, "variables": {"id": own}}).encode()
+    twice = b'{"query": "{ viewer { role } }", "variables": {"id": "%s"}, "query": %s}' % (
+        own.encode(),
+        json.dumps(ONE).encode(),
+    )
+    return [
+        Variant("charset", ONE, headers=_typed("application/json; charset=utf-8"), content=one),
+        Variant("content-type-upper", ONE, headers=_typed("Application/JSON"), content=one),
+        Variant("content-type-text", ONE, headers=_typed("text/plain"), content=one),
+        Variant("query-key-twice", ONE, headers=_typed("application/json"), content=twice),
+        Variant("not-json", ONE, headers=_typed("application/json"), content=one[:-1]),
+        Variant("variables-null", NON_NULL_REFUSED, extra={"variables": None}),
+        Variant("variables-not-an-object", ONE, extra={"variables": [own]}),
+        Variant("extensions-empty", ONE, {"id": own}, extra={"extensions": {}}),
+        Variant("operation-name-not-a-string", ONE, {"id": own}, extra={"operationName": 1}),
+        *(
+            Variant(f"accept-{name}", ONE, {"id": own}, headers={"Accept": accept})
+            for name, accept in (
+                ("graphql-response", "application/graphql-response+json"),
+                ("json-preferred", "application/graphql-response+json;q=0.5, application/json"),
+                ("any", "*/*"),
+                ("html", "text/html"),
+            )
+        ),
+        Variant(
+            "accept-graphql-response-refused-root",
+            NON_NULL_REFUSED,
+            headers={"Accept": "application/graphql-response+json"},
+            roles=("employer", "analyst"),
+        ),
+    ]
+
+
+def _typed(content_type: str) -> dict[str, str]:
+    return {"Content-Type": content_type}
+
+
 def _pages(cursor: str, foreign_cursor: str, case: str) -> list[Variant]:
     """Page arguments in and out of range."""
     return [
@@ -252,7 +299,7 @@ _QUICK_ROLES = ("state_worker-06", "analyst", "ocss_staff-fti")
 
 def _refusals_in_lists() -> list[Variant]:
     """A field refused inside a list, and a refused non-null field nulling its parent."""
-    roles = ("state_worker-06", "state_worker-06-fti", "analyst", "ocss_staff-fti")
+    roles = ("state_worker-06", "state_worker-48", "tribal_worker", "analyst", "ocss_staff-fti")
     return [
         Variant("refused-in-case-lists", REFUSED_IN_LISTS, roles=roles),
         Variant("refused-in-certification-list", CERTIFICATION_LIST, roles=roles),
@@ -275,6 +322,7 @@ async def variants(http: httpx.AsyncClient, hub: Hub) -> list[Variant]:
     return [
         *_shapes(str(own), str(other), str(fvi)),
         *_mistakes(str(own), str(case), str(certification)),
+        *_bodies_and_media(str(own)),
         *_pages(cursor, foreign, str(case)),
         *_refusals_in_lists(),
     ]
@@ -288,10 +336,12 @@ def _request(hub: Hub, variant: Variant, role_name: str) -> Request:
     if variant.get:
         params = {"query": variant.query, "variables": json.dumps(dict(variant.variables))}
         return Request(name, subject, headers, params=params)
+    if variant.content is not None:
+        return Request(name, subject, headers, content=variant.content)
     body: dict[str, object] = {"query": variant.query, "variables": dict(variant.variables)}
     if variant.operation_name:
         body["operationName"] = variant.operation_name
-    return Request(name, subject, headers, body)
+    return Request(name, subject, headers, {**body, **variant.extra})
 
 
 async def variant_requests(hub: Hub, http: httpx.AsyncClient) -> list[Request]:
