@@ -14,6 +14,7 @@ from starlette.applications import Starlette
 from starlette.middleware import Middleware
 from starlette.routing import Route, WebSocketRoute
 
+from datasources.audit_trails import build_audit_trail
 from datasources.blob_stores import build_blob_store
 from datasources.engines import build_engines, dispose_engines
 from datasources.file_directory import load_directory
@@ -23,7 +24,6 @@ from datasources.notice_bus import NoticeBus
 from datasources.outbox_relay import relay_outbox
 from datasources.redis_bus import RedisStreamNoticeBus
 from datasources.sources import Sources
-from datasources.sql_audit import SqlAuditTrail
 from datasources.sql_documents import SqlDocumentSource
 from datasources.sql_fcr import SqlFcrSource
 from datasources.sql_ndnh import SqlNdnhSource
@@ -60,7 +60,7 @@ def build_sources(
         ndnh=SqlNdnhSource(engines["ndnh"]),
         offsets=SqlOffsetSource(engines["offsets"]),
         directory=load_directory(settings.directory_file),
-        audit=SqlAuditTrail(engines["audit"]),
+        audit=build_audit_trail(settings, engines["audit"]),
         documents=SqlDocumentSource(engines["documents"]),
         blobs=build_blob_store(settings),
         notices=SqlNoticeSource(engines["notices"]),

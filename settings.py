@@ -287,6 +287,14 @@ COMPILED_PLANS = Setting(
     "`on`: queries the hub has seen run as compiled plans; `off`: always the standard executor",
     shown="`on`",
 )
+AUDIT_DISCARD = Setting(
+    "HUB_AUDIT_DISCARD",
+    _switch,
+    False,
+    "`on` drops every audit event instead of storing it, to measure what the audit write"
+    " costs; development only (`production` refuses to start with it)",
+    shown="`off`",
+)
 
 SETTINGS: tuple[Setting[object], ...] = (
     ENV,
@@ -319,6 +327,7 @@ SETTINGS: tuple[Setting[object], ...] = (
     AUDIT_PURGE_INTERVAL,
     GRAPHIQL_ASSETS_DIR,
     COMPILED_PLANS,
+    AUDIT_DISCARD,
 )
 """Every variable the hub reads, in the order the README's table lists them."""
 
@@ -382,6 +391,8 @@ class Settings:
     state_system_timeout: float
     compiled_plans: bool = True
     """Serve queries the hub has seen through compiled plans (`plans/`)."""
+    audit_discard: bool = False
+    """Drop audit events instead of storing them (development only: measuring the audit write)."""
 
     @property
     def is_development(self) -> bool:
@@ -439,6 +450,13 @@ def _token_secret(env: Mapping[str, str], hub_env: str) -> str:
     return secret
 
 
+def _audit_discard(env: Mapping[str, str], hub_env: str) -> bool:
+    discard = AUDIT_DISCARD.read(env)
+    if discard and hub_env == "production":
+        raise SettingsError(f"{AUDIT_DISCARD.env}=on is refused when {ENV.env}=production")
+    return discard
+
+
 def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
     """Build settings from `environ` (default: the process environment)."""
     env = os.environ if environ is None else environ
@@ -477,4 +495,5 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
         state_system_urls=_state_system_urls(env),
         state_system_timeout=STATE_SYSTEM_TIMEOUT.read(env),
         compiled_plans=COMPILED_PLANS.read(env),
+        audit_discard=_audit_discard(env, hub_env),
     )

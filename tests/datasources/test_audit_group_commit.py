@@ -234,7 +234,7 @@ async def _hub_with(
         trails.append(HeldTrail(engine, **held))
         return trails[-1]
 
-    monkeypatch.setattr("app.SqlAuditTrail", build)
+    monkeypatch.setattr("datasources.audit_trails.SqlAuditTrail", build)
     app = create_app(settings)
     transport = httpx.ASGITransport(app=app)
     async with (
