@@ -62,12 +62,23 @@ class ReadScope:
                 self.checkouts += 1
             try:
                 yield held.connection
-            except BaseException as error:
-                if not isinstance(error, DBAPIError) or error.connection_invalidated:
-                    # dead, or left mid-statement (cancelled): the next read needs another
-                    dead, held.connection = held.connection, None
-                    await _discard(dead)
+            except DBAPIError as error:
+                if error.connection_invalidated:  # dead: the next read needs another
+                    await self._drop(held)
                 raise
+            except Exception:
+                raise  # the statement ended, the connection is fine (a bad page key, ...)
+            except BaseException:
+                await self._drop(held)  # cancelled, perhaps mid-statement
+                raise
+
+    @staticmethod
+    async def _drop(held: _Held) -> None:
+        dead, held.connection = held.connection, None
+        if dead is not None:
+            if not dead.invalidated:
+                await dead.invalidate()
+            await dead.close()
 
     async def close(self) -> None:
         """Give every connection back; a read started after this gets its own connection."""
@@ -91,13 +102,8 @@ async def read_scope() -> AsyncIterator[ReadScope]:
         yield scope
     finally:
         _current.reset(token)
-        await scope.close()
-
-
-async def _discard(connection: AsyncConnection) -> None:
-    if not connection.invalidated:
-        await connection.invalidate()
-    await connection.close()
+        # a request cancelled (its client gone) still gives its connections back
+        await asyncio.shield(scope.close())
 
 
 async def _autocommit(engine: AsyncEngine) -> AsyncConnection:

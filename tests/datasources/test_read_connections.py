@@ -176,6 +176,38 @@ async def test_a_read_after_its_scope_closed_gets_a_connection_of_its_own(
     assert fcr_engine.sync_engine.pool.checkedout() == 0  # type: ignore[attr-defined]
 
 
+async def test_an_error_of_the_read_keeps_its_connection_and_a_cancelled_read_drops_it(
+    fcr_engine: AsyncEngine,
+) -> None:
+    started = asyncio.Event()
+
+    async def refuses(_conn: AsyncConnection) -> int:
+        raise ValueError("synthetic: a page key the hub did not make")
+
+    async def waits(_conn: AsyncConnection) -> int:
+        started.set()
+        await asyncio.Event().wait()
+        return 0
+
+    async with read_scope() as scope:
+        # when a read fails on its own account, another read follows it
+        with pytest.raises(ValueError, match="synthetic"):
+            await read(fcr_engine, refuses)
+        await read(fcr_engine, _count_cases)
+        kept = scope.checkouts
+        # and when a read is cancelled while it holds the connection, another follows it
+        waiting = asyncio.create_task(read(fcr_engine, waits))
+        await started.wait()
+        waiting.cancel()
+        with pytest.raises(asyncio.CancelledError):
+            await waiting
+        await read(fcr_engine, _count_cases)
+
+    # then the first connection served both reads; the cancelled one's was not reused
+    assert kept == 1
+    assert scope.checkouts == 2
+
+
 def _disconnect() -> DBAPIError:
     return DBAPIError("SELECT 1", None, ConnectionError("synthetic"), connection_invalidated=True)
 
