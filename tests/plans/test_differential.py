@@ -11,6 +11,7 @@ the plans did serve the second sends (`app.state.plans.stats`), naming those dec
 from __future__ import annotations
 
 import asyncio
+import json
 import re
 from collections.abc import Awaitable, Callable
 
@@ -131,8 +132,25 @@ async def test_both_paths_answer_alike(hub: Hub, paths: Paths, group: str):
     if group != "variants":
         refused = sorted(e.request.name for e in exchanges if e.standard.status != 200)
         assert len(refused) == 0, f"not answered 200 by the standard path: {refused}"
+    # and no error message of the plan-served answers repeats a submitted value (an SSN...)
+    echoing = sorted({e.request.name for e in exchanges if _echoes_a_value(e)})
+    assert len(echoing) == 0, f"error messages repeating a submitted value: {echoing}"
     audited = sum(bool(e.standard.events) for e in exchanges)
     assert audited >= len(exchanges) // 3, f"only {audited} of {len(exchanges)} audited"
+
+
+def _echoes_a_value(exchange: Exchange) -> bool:
+    """Whether an error message of the plan-served answer repeats a submitted value."""
+    variables = (exchange.request.body or {}).get("variables")
+    given = variables.values() if isinstance(variables, dict) else []
+    values = [str(v) for v in given if isinstance(v, str | int)]
+    submitted = {v for value in values for v in (value, value.replace("-", "")) if len(v) >= 6}
+    try:
+        errors = json.loads(exchange.second.body).get("errors") or []
+    except (ValueError, AttributeError):
+        return False
+    messages = [str(error.get("message", "")) for error in errors if isinstance(error, dict)]
+    return any(value in message for value in submitted for message in messages)
 
 
 def _outcomes(exchanges: list[Exchange]) -> dict[str, list[str]]:

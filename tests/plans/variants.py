@@ -170,6 +170,11 @@ WRONG_FRAGMENT = (
     "query Wrong($id: ID!) { participant(id: $id) { id ...C } } fragment C on Case { id }"
 )
 UNDECLARED = "query Undeclared($id: ID!) { participant(id: $id) { id ssn @include(if: $nope) } }"
+SEARCH = """
+query Search($ssn: String, $dob: Date) {
+  participants(ssn: $ssn, dateOfBirth: $dob, first: 5) { totalCount edges { node { id ssn } } }
+}
+"""
 UNKNOWN_FIELD = "query Unknown($id: ID!) { participant(id: $id) { id socialSecurity } }"
 
 
@@ -212,7 +217,7 @@ def _shapes(own: str, other: str, fvi: str) -> list[Variant]:
     ]
 
 
-def _mistakes(own: str, case: str, certification: str) -> list[Variant]:
+def _mistakes(own: str, case: str, certification: str, ssn: str, dob: str) -> list[Variant]:
     """Variables and ids a client gets wrong."""
     graphql_response = {"Accept": "application/graphql-response+json"}
     return [
@@ -234,6 +239,13 @@ def _mistakes(own: str, case: str, certification: str) -> list[Variant]:
         Variant("unknown-field", UNKNOWN_FIELD, {"id": own}),
         Variant("unknown-field-strict-media", UNKNOWN_FIELD, {"id": own}, headers=graphql_response),
         Variant("fragment-on-wrong-type", WRONG_FRAGMENT, {"id": own}),
+        Variant("search-ssn", SEARCH, {"ssn": ssn}),
+        Variant("search-ssn-digits", SEARCH, {"ssn": ssn.replace("-", "")}),
+        Variant("search-ssn-as-int", SEARCH, {"ssn": int(ssn.replace("-", ""))}),
+        Variant("search-dob", SEARCH, {"dob": dob}),
+        Variant("search-dob-not-a-date", SEARCH, {"dob": dob.replace("-", "/")}),
+        Variant("search-dob-out-of-range", SEARCH, {"dob": dob[:5] + "13-45"}),
+        Variant("search-dob-as-int", SEARCH, {"dob": int(dob.replace("-", ""))}),
         Variant("undeclared-variable", UNDECLARED, {"id": own}),
     ]
 
@@ -311,17 +323,18 @@ def _refusals_in_lists() -> list[Variant]:
 
 async def variants(http: httpx.AsyncClient, hub: Hub) -> list[Variant]:
     """Every variant, over the records the contract's finders pick in the seeded data."""
-    own = (await find(http, hub, OWN)).variables["id"]
+    own_found = (await find(http, hub, OWN)).variables
+    own, ssn, dob = own_found["id"], own_found["ssn"], own_found["dob"]
     other = (await find(http, hub, OTHER)).variables["id"]
     fvi = (await find(http, hub, FVI)).variables["id"]
     case = (await find(http, hub, CASE)).variables["id"]
     certification = (await find(http, hub, CERT_OWN)).variables["id"]
-    assert all(isinstance(i, str) for i in (own, other, fvi, case, certification))
+    assert all(isinstance(i, str) for i in (own, other, fvi, case, certification, ssn, dob))
     cursor = await _cursor(http, hub, "participants")
     foreign = await _cursor(http, hub, "cases")
     return [
         *_shapes(str(own), str(other), str(fvi)),
-        *_mistakes(str(own), str(case), str(certification)),
+        *_mistakes(str(own), str(case), str(certification), str(ssn), str(dob)),
         *_bodies_and_media(str(own)),
         *_pages(cursor, foreign, str(case)),
         *_refusals_in_lists(),
