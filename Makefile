@@ -48,7 +48,7 @@ run: setup
 
 # branch coverage of the hub's packages over the whole suite; the run fails below the floor
 # in pyproject.toml ([tool.coverage.report] fail_under)
-test: setup tools test-clients test-browser
+test: setup tools test-clients test-browser bench-peers
 	$(BIN)/python -m pytest --cov --cov-report=term
 
 check: setup
