@@ -13,11 +13,12 @@ from __future__ import annotations
 import asyncio
 import json
 import re
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Mapping
 
 import jwt
 import pytest
 
+from bench.operations import CASE_LIST, CASE_LIST_FIRST, ONE_CASE
 from tests.conftest import Hub
 from tests.plans.paths import (
     Exchange,
@@ -29,7 +30,7 @@ from tests.plans.paths import (
     serving_both,
 )
 from tests.plans.variants import variant_requests
-from tests.policy.test_access_contract import CLAIMS_OF_ROLE, RULES, Rule, find
+from tests.policy.test_access_contract import CASE, CLAIMS_OF_ROLE, RULES, Rule, find
 from tests.test_readme_examples import EXAMPLES, Example, _minted
 
 CONCURRENCY = 8
@@ -98,7 +99,42 @@ async def _variants(hub: Hub, paths: Paths) -> list[Exchange]:
     return [await paths.exchange(request) for request in requests]
 
 
-GROUPS: dict[str, Group] = {"contract": _contract, "readme": _readme, "variants": _variants}
+BENCH_ROLES: dict[str, Mapping[str, object]] = {
+    "ocss_staff": {"jurisdiction": "FED"},
+    "ocss_staff-fti": {"jurisdiction": "FED", "fti": True},
+    "state_worker-06": {"jurisdiction": "06"},
+    "state_worker-36": {"jurisdiction": "36"},
+    "tribal_worker": {"jurisdiction": "T0001"},
+    "analyst": {},
+}
+"""The roles of issue 10's targets (everything readable; another state's worker), and more."""
+
+
+async def _bench(hub: Hub, paths: Paths) -> list[Exchange]:
+    """Issue 10's two measured operations (bench/operations.py), as each role."""
+    case = (await find(paths.standard, hub, CASE)).variables["id"]
+    operations = {
+        "CaseList": (CASE_LIST, {"first": CASE_LIST_FIRST}),
+        "OneCase": (ONE_CASE, {"id": case}),
+    }
+    requests = []
+    for name, (query, variables) in operations.items():
+        for role_name, claims in BENCH_ROLES.items():
+            label = f"{name} as {role_name}"
+            subject = new_subject(label)
+            headers = hub.headers(role_name.split("-")[0], subject=subject, **claims)
+            requests.append(
+                Request(label, subject, headers, {"query": query, "variables": variables})
+            )
+    return [await paths.exchange(request) for request in requests]
+
+
+GROUPS: dict[str, Group] = {
+    "contract": _contract,
+    "readme": _readme,
+    "bench": _bench,
+    "variants": _variants,
+}
 
 
 async def _run(group: str, hub: Hub, paths: Paths) -> list[Exchange]:
@@ -197,7 +233,12 @@ async def test_the_compiled_path_served_the_second_sends(hub: Hub, paths: Paths)
     declined = sum(len(outcomes.get(k, [])) for k in ("fallback", "unplanned"))
     assert served == sent - declined, report
     # and they declined few of the contract's rows and the README's queries
-    planned = [e for e in runs["contract"] + runs["readme"] if not _expected_unplanned(e)]
+    planned = [
+        e
+        for group in ("contract", "readme", "bench")
+        for e in runs[group]
+        if not _expected_unplanned(e)
+    ]
     unserved = sum(e.outcome != "served" for e in planned)
     allowed = int(MAX_FALLBACK_SHARE * len(planned))
     assert unserved <= allowed, report
@@ -208,7 +249,7 @@ async def test_the_compiled_path_served_the_second_sends(hub: Hub, paths: Paths)
 
 async def test_plans_answer_alike_when_many_run_at_once(hub: Hub, paths: Paths):
     # given the contract's rows and README queries, each already sent (and its plan compiled)
-    runs = [e for group in ("contract", "readme") for e in await _run(group, hub, paths)]
+    runs = [e for group in ("contract", "readme", "bench") for e in await _run(group, hub, paths)]
     # (a count of the audit trail grows with every request: it cannot be sent concurrently)
     exchanges = [e for e in runs if "auditEvents" not in str((e.request.body or {}).get("query"))]
     gate = asyncio.Semaphore(CONCURRENCY)
