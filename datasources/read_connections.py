@@ -22,17 +22,18 @@ second failure is raised to the caller.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable, Mapping, Sequence
 from contextlib import asynccontextmanager
 from contextvars import ContextVar
 from typing import Any, TypeVar
 
-from sqlalchemy import Row
+from sqlalchemy import BindParameter, Row, bindparam
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 from sqlalchemy.sql.expression import Executable
 
 T = TypeVar("T")
+BATCH_KEYS = "keys"
 
 
 class _Held:
@@ -145,10 +146,29 @@ async def read(engine: AsyncEngine, work: Callable[[AsyncConnection], Awaitable[
     return await _read_once(engine, work)
 
 
-async def read_rows(engine: AsyncEngine, stmt: Executable) -> Sequence[Row[Any]]:
-    """Every row `stmt` selects, read as `read` reads."""
+async def read_rows(
+    engine: AsyncEngine, stmt: Executable, params: Mapping[str, Any] | None = None
+) -> Sequence[Row[Any]]:
+    """Every row `stmt` selects (with `params`), read as `read` reads."""
 
     async def rows(connection: AsyncConnection) -> Sequence[Row[Any]]:
-        return (await connection.execute(stmt)).all()
+        return (await connection.execute(stmt, params)).all()
 
     return await read(engine, rows)
+
+
+def batch_keys() -> BindParameter[Any]:
+    """The list of keys a batch statement, built once, selects by: pass it as `keys`.
+
+    Building a statement costs more CPU than running it (about 165 µs against 125 µs
+    for a one-key batch on PostgreSQL); the batch methods build theirs at import and
+    only bind the keys.
+    """
+    return bindparam(BATCH_KEYS, expanding=True)
+
+
+async def read_batch(
+    engine: AsyncEngine, stmt: Executable, keys: Sequence[Any]
+) -> Sequence[Row[Any]]:
+    """The rows of a statement built with `batch_keys()`, for `keys`."""
+    return await read_rows(engine, stmt, {BATCH_KEYS: list(keys)})

@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import Row, Select, delete, func, insert, select, update
+from sqlalchemy import Row, Select, bindparam, delete, func, insert, select, update
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
@@ -52,6 +52,14 @@ _HEAD = AuditBase.metadata.tables[AuditHeadRow.__tablename__]
 _E = _EVENTS.c
 _K = _CHECKPOINTS.c
 _H = _HEAD.c
+# built once: building a statement costs about as much CPU as sending it
+_LOCK_HEAD = select(_H.seq, _H.hash, _H.at, _H.purged_through).where(_H.id == 1).with_for_update()
+_INSERT_EVENTS = insert(_EVENTS)
+_MOVE_HEAD = (
+    update(_HEAD)
+    .where(_H.id == 1)
+    .values(seq=bindparam("new_seq"), hash=bindparam("new_hash"), at=bindparam("new_at"))
+)
 
 
 def _record(row: Row[Any]) -> AuditEventRecord:
@@ -80,8 +88,7 @@ class _Head:
 
 
 async def _lock_head(conn: AsyncConnection) -> _Head:
-    stmt = select(_H.seq, _H.hash, _H.at, _H.purged_through).where(_H.id == 1)
-    head = (await conn.execute(stmt.with_for_update())).first()
+    head = (await conn.execute(_LOCK_HEAD)).first()
     if head is None:
         raise AuditTrailError("the audit chain head is missing; run `hub migrate`")
     return _Head(**head._asdict())
@@ -144,11 +151,11 @@ class SqlAuditTrail:
         async with self._transaction(write=True) as conn:
             head = await _lock_head(conn)
             rows = chain_rows(drafts, head.seq, head.hash, now)
-            await conn.execute(insert(_EVENTS), rows)
+            await conn.execute(_INSERT_EVENTS, rows)
             await self._auto_checkpoints(conn, rows, now)
             last = rows[-1]
-            head_values = {"seq": last["seq"], "hash": last["hash"], "at": last["at"]}
-            await conn.execute(update(_HEAD).where(_H.id == 1).values(head_values))
+            head_values = {"new_seq": last["seq"], "new_hash": last["hash"], "new_at": last["at"]}
+            await conn.execute(_MOVE_HEAD, head_values)
         logger.debug("audit: appended %d events through seq %d", len(rows), last["seq"])
 
     async def _auto_checkpoints(

@@ -15,10 +15,12 @@ from datasources.documents import DocumentDraft, DocumentRecord
 from datasources.keyset import align_many, align_one, fetch_page
 from datasources.models.documents import DocumentsBase
 from datasources.pages import Page, PageRequest
-from datasources.read_connections import read, read_rows
+from datasources.read_connections import batch_keys, read, read_batch
 
 _TABLE: Table = DocumentsBase.metadata.tables["documents"]
 _D = _TABLE.c
+_DOCUMENTS_BY_ID = select(_TABLE).where(_D.id.in_(batch_keys()))
+_DOCUMENTS_BY_CASE = select(_TABLE).where(_D.case_id.in_(batch_keys())).order_by(_D.id)
 
 
 def _as_utc(value: datetime) -> datetime:
@@ -38,11 +40,11 @@ class SqlDocumentSource:
     def __init__(self, engine: AsyncEngine) -> None:
         self._engine = engine
 
-    async def _rows(self, stmt: Executable) -> Sequence[Row[Any]]:
-        return await read_rows(self._engine, stmt)
+    async def _rows(self, stmt: Executable, keys: Sequence[Any]) -> Sequence[Row[Any]]:
+        return await read_batch(self._engine, stmt, keys)
 
     async def get_many(self, ids: Sequence[int]) -> Sequence[DocumentRecord | None]:
-        rows = await self._rows(select(_TABLE).where(_D.id.in_(ids)))
+        rows = await self._rows(_DOCUMENTS_BY_ID, ids)
         return align_one(ids, map(_document, rows), lambda d: d.id)
 
     async def list_for_jurisdiction(
@@ -63,8 +65,8 @@ class SqlDocumentSource:
         return await read(self._engine, lambda conn: fetch_page(conn, stmt, _D.id, page, _document))
 
     async def list_by_case(self, case_ids: Sequence[int]) -> Sequence[list[DocumentRecord]]:
-        stmt = select(_TABLE).where(_D.case_id.in_(case_ids)).order_by(_D.id)
-        pairs = [(row.case_id, _document(row)) for row in await self._rows(stmt)]
+        rows = await self._rows(_DOCUMENTS_BY_CASE, case_ids)
+        pairs = [(row.case_id, _document(row)) for row in rows]
         grouped = align_many(case_ids, pairs, lambda pair: int(pair[0]))
         return [[document for _, document in group] for group in grouped]
 

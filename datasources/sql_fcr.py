@@ -29,13 +29,47 @@ from datasources.models.fcr import (
     ParticipantRow,
 )
 from datasources.pages import Page, PageRequest
-from datasources.read_connections import read, read_rows
+from datasources.read_connections import batch_keys, read, read_batch
 
 _P = ParticipantRow.__table__.c
 _C = CaseRow.__table__.c
 _R = CaseParticipantRow.__table__.c
 _A = AddressRow.__table__.c
 _M = MisidentifiedSsnRow.__table__.c
+
+
+_PARTICIPANTS_BY_ID = select(ParticipantRow.__table__).where(_P.id.in_(batch_keys()))
+# the lowest id wins when two participants carry one SSN
+_PARTICIPANTS_BY_SSN = (
+    select(ParticipantRow.__table__).where(_P.ssn.in_(batch_keys())).order_by(_P.id.desc())
+)
+_CASES_BY_ID = select(CaseRow.__table__).where(_C.id.in_(batch_keys()))
+_ROLES_BY_CASE = (
+    select(_R.case_id, _R.participant_id, _R.role)
+    .where(_R.case_id.in_(batch_keys()))
+    .order_by(_R.case_id, _R.role, _R.participant_id)
+)
+_ROLES_BY_PARTICIPANT = (
+    select(_R.case_id, _R.participant_id, _R.role)
+    .where(_R.participant_id.in_(batch_keys()))
+    .order_by(_R.participant_id, _R.case_id)
+)
+_JURISDICTIONS_BY_PARTICIPANT = (
+    select(_R.participant_id, _C.jurisdiction)
+    .join(CaseRow.__table__, _C.id == _R.case_id)
+    .where(_R.participant_id.in_(batch_keys()))
+    .distinct()
+)
+_ADDRESSES_BY_PARTICIPANT = (
+    select(AddressRow.__table__)
+    .where(_A.participant_id.in_(batch_keys()))
+    .order_by(_A.reported_on.desc(), _A.id)
+)
+_MISIDENTIFIED_BY_PARTICIPANT = (
+    select(MisidentifiedSsnRow.__table__)
+    .where(_M.participant_id.in_(batch_keys()))
+    .order_by(_M.reported_on, _M.id)
+)
 
 
 def _participant(row: Row[Any]) -> ParticipantRecord:
@@ -52,63 +86,43 @@ class SqlFcrSource:
     def __init__(self, engine: AsyncEngine) -> None:
         self._engine = engine
 
-    async def _rows(self, stmt: Executable) -> Sequence[Row[Any]]:
-        return await read_rows(self._engine, stmt)
+    async def _rows(self, stmt: Executable, keys: Sequence[Any]) -> Sequence[Row[Any]]:
+        return await read_batch(self._engine, stmt, keys)
 
     async def get_participants(self, ids: Sequence[int]) -> Sequence[ParticipantRecord | None]:
-        rows = await self._rows(select(ParticipantRow.__table__).where(_P.id.in_(ids)))
+        rows = await self._rows(_PARTICIPANTS_BY_ID, ids)
         return align_one(ids, map(_participant, rows), lambda p: p.id)
 
     async def get_participants_by_ssn(
         self, ssns: Sequence[str]
     ) -> Sequence[ParticipantRecord | None]:
-        stmt = select(ParticipantRow.__table__).where(_P.ssn.in_(ssns)).order_by(_P.id.desc())
-        rows = await self._rows(stmt)
-        # the lowest id wins when two participants carry one SSN
+        rows = await self._rows(_PARTICIPANTS_BY_SSN, ssns)
         return align_one(ssns, map(_participant, rows), lambda p: p.ssn)
 
     async def get_cases(self, ids: Sequence[int]) -> Sequence[CaseRecord | None]:
-        rows = await self._rows(select(CaseRow.__table__).where(_C.id.in_(ids)))
+        rows = await self._rows(_CASES_BY_ID, ids)
         return align_one(ids, map(_case, rows), lambda c: c.id)
 
     async def list_roles_by_case(self, case_ids: Sequence[int]) -> Sequence[list[CaseRoleRecord]]:
-        stmt = (
-            select(_R.case_id, _R.participant_id, _R.role)
-            .where(_R.case_id.in_(case_ids))
-            .order_by(_R.case_id, _R.role, _R.participant_id)
-        )
-        roles = [CaseRoleRecord(**row._mapping) for row in await self._rows(stmt)]
+        rows = await self._rows(_ROLES_BY_CASE, case_ids)
+        roles = [CaseRoleRecord(**row._mapping) for row in rows]
         return align_many(case_ids, roles, lambda r: r.case_id)
 
     async def list_roles_by_participant(
         self, participant_ids: Sequence[int]
     ) -> Sequence[list[CaseRoleRecord]]:
-        stmt = (
-            select(_R.case_id, _R.participant_id, _R.role)
-            .where(_R.participant_id.in_(participant_ids))
-            .order_by(_R.participant_id, _R.case_id)
-        )
-        roles = [CaseRoleRecord(**row._mapping) for row in await self._rows(stmt)]
+        rows = await self._rows(_ROLES_BY_PARTICIPANT, participant_ids)
+        roles = [CaseRoleRecord(**row._mapping) for row in rows]
         return align_many(participant_ids, roles, lambda r: r.participant_id)
 
     async def list_jurisdictions(self, participant_ids: Sequence[int]) -> Sequence[frozenset[str]]:
-        stmt = (
-            select(_R.participant_id, _C.jurisdiction)
-            .join(CaseRow.__table__, _C.id == _R.case_id)
-            .where(_R.participant_id.in_(participant_ids))
-            .distinct()
-        )
-        pairs = [(row.participant_id, row.jurisdiction) for row in await self._rows(stmt)]
+        rows = await self._rows(_JURISDICTIONS_BY_PARTICIPANT, participant_ids)
+        pairs = [(row.participant_id, row.jurisdiction) for row in rows]
         grouped = align_many(participant_ids, pairs, lambda pair: pair[0])
         return [frozenset(code for _, code in group) for group in grouped]
 
     async def list_addresses(self, participant_ids: Sequence[int]) -> Sequence[list[AddressRecord]]:
-        stmt = (
-            select(AddressRow.__table__)
-            .where(_A.participant_id.in_(participant_ids))
-            .order_by(_A.reported_on.desc(), _A.id)
-        )
-        rows = await self._rows(stmt)
+        rows = await self._rows(_ADDRESSES_BY_PARTICIPANT, participant_ids)
         pairs = [
             (
                 row.participant_id,
@@ -130,12 +144,8 @@ class SqlFcrSource:
     async def list_misidentified_ssns(
         self, participant_ids: Sequence[int]
     ) -> Sequence[list[MisidentifiedSsnRecord]]:
-        stmt = (
-            select(MisidentifiedSsnRow.__table__)
-            .where(_M.participant_id.in_(participant_ids))
-            .order_by(_M.reported_on, _M.id)
-        )
-        records = [MisidentifiedSsnRecord(**row._mapping) for row in await self._rows(stmt)]
+        rows = await self._rows(_MISIDENTIFIED_BY_PARTICIPANT, participant_ids)
+        records = [MisidentifiedSsnRecord(**row._mapping) for row in rows]
         return align_many(participant_ids, records, lambda m: m.participant_id)
 
     async def list_participants(

@@ -26,13 +26,37 @@ from datasources.ndnh import (
     QuarterlyWageRecord,
 )
 from datasources.pages import Page, PageRequest
-from datasources.read_connections import read, read_rows
+from datasources.read_connections import batch_keys, read, read_batch
 
 _E = EmployerRow.__table__.c
 _EA = EmployerAddressRow.__table__.c
 _EC = EmployerContactRow.__table__.c
 _H = NewHireRow.__table__.c
 _W = QuarterlyWageRow.__table__.c
+
+
+_EMPLOYERS_BY_ID = select(EmployerRow.__table__).where(_E.id.in_(batch_keys()))
+_EMPLOYERS_BY_FEIN = select(EmployerRow.__table__).where(_E.fein.in_(batch_keys()))
+_ADDRESSES_BY_EMPLOYER = (
+    select(EmployerAddressRow.__table__)
+    .where(_EA.employer_id.in_(batch_keys()))
+    .order_by(_EA.employer_id, _EA.id)
+)
+_CONTACTS_BY_EMPLOYER = (
+    select(EmployerContactRow.__table__)
+    .where(_EC.employer_id.in_(batch_keys()))
+    .order_by(_EC.employer_id, _EC.id)
+)
+_NEW_HIRES_BY_SSN = (
+    select(NewHireRow.__table__)
+    .where(_H.employee_ssn.in_(batch_keys()))
+    .order_by(_H.hire_date.desc(), _H.id)
+)
+_WAGES_BY_SSN = (
+    select(QuarterlyWageRow.__table__)
+    .where(_W.employee_ssn.in_(batch_keys()))
+    .order_by(_W.year.desc(), _W.quarter.desc(), _W.id)
+)
 
 
 def _employer(row: Row[Any]) -> EmployerRecord:
@@ -45,25 +69,20 @@ class SqlNdnhSource:
     def __init__(self, engine: AsyncEngine) -> None:
         self._engine = engine
 
-    async def _rows(self, stmt: Executable) -> Sequence[Row[Any]]:
-        return await read_rows(self._engine, stmt)
+    async def _rows(self, stmt: Executable, keys: Sequence[Any]) -> Sequence[Row[Any]]:
+        return await read_batch(self._engine, stmt, keys)
 
     async def get_employers(self, ids: Sequence[int]) -> Sequence[EmployerRecord | None]:
-        rows = await self._rows(select(EmployerRow.__table__).where(_E.id.in_(ids)))
+        rows = await self._rows(_EMPLOYERS_BY_ID, ids)
         return align_one(ids, map(_employer, rows), lambda e: e.id)
 
     async def get_employers_by_fein(self, feins: Sequence[str]) -> Sequence[EmployerRecord | None]:
-        rows = await self._rows(select(EmployerRow.__table__).where(_E.fein.in_(feins)))
+        rows = await self._rows(_EMPLOYERS_BY_FEIN, feins)
         return align_one(feins, map(_employer, rows), lambda e: e.fein)
 
     async def list_employer_addresses(
         self, employer_ids: Sequence[int]
     ) -> Sequence[list[EmployerAddressRecord]]:
-        stmt = (
-            select(EmployerAddressRow.__table__)
-            .where(_EA.employer_id.in_(employer_ids))
-            .order_by(_EA.employer_id, _EA.id)
-        )
         pairs = [
             (
                 row.employer_id,
@@ -79,7 +98,7 @@ class SqlNdnhSource:
                     ),
                 ),
             )
-            for row in await self._rows(stmt)
+            for row in await self._rows(_ADDRESSES_BY_EMPLOYER, employer_ids)
         ]
         grouped = align_many(employer_ids, pairs, lambda pair: pair[0])
         return [[address for _, address in group] for group in grouped]
@@ -87,34 +106,21 @@ class SqlNdnhSource:
     async def list_employer_contacts(
         self, employer_ids: Sequence[int]
     ) -> Sequence[list[ContactRecord]]:
-        stmt = (
-            select(EmployerContactRow.__table__)
-            .where(_EC.employer_id.in_(employer_ids))
-            .order_by(_EC.employer_id, _EC.id)
-        )
         pairs = [
             (row.employer_id, ContactRecord(row.name, row.title, row.phone, row.email))
-            for row in await self._rows(stmt)
+            for row in await self._rows(_CONTACTS_BY_EMPLOYER, employer_ids)
         ]
         grouped = align_many(employer_ids, pairs, lambda pair: pair[0])
         return [[contact for _, contact in group] for group in grouped]
 
     async def list_new_hires(self, ssns: Sequence[str]) -> Sequence[list[NewHireRecord]]:
-        stmt = (
-            select(NewHireRow.__table__)
-            .where(_H.employee_ssn.in_(ssns))
-            .order_by(_H.hire_date.desc(), _H.id)
-        )
-        hires = [NewHireRecord(**row._mapping) for row in await self._rows(stmt)]
+        rows = await self._rows(_NEW_HIRES_BY_SSN, ssns)
+        hires = [NewHireRecord(**row._mapping) for row in rows]
         return align_many(ssns, hires, lambda h: h.employee_ssn)
 
     async def list_wages(self, ssns: Sequence[str]) -> Sequence[list[QuarterlyWageRecord]]:
-        stmt = (
-            select(QuarterlyWageRow.__table__)
-            .where(_W.employee_ssn.in_(ssns))
-            .order_by(_W.year.desc(), _W.quarter.desc(), _W.id)
-        )
-        wages = [QuarterlyWageRecord(**row._mapping) for row in await self._rows(stmt)]
+        rows = await self._rows(_WAGES_BY_SSN, ssns)
+        wages = [QuarterlyWageRecord(**row._mapping) for row in rows]
         return align_many(ssns, wages, lambda w: w.employee_ssn)
 
     async def list_employers(

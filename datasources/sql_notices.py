@@ -16,11 +16,14 @@ from datasources.keyset import align_many, align_one, fetch_page
 from datasources.models.notices import NoticeOutboxRow, NoticeStateRow, TerminationNoticeRow
 from datasources.notices import NoticeDraft, NoticeFilter, TerminationNoticeRecord
 from datasources.pages import Page, PageRequest
-from datasources.read_connections import read, read_rows
+from datasources.read_connections import BATCH_KEYS, batch_keys, read, read_rows
 
 _N = TerminationNoticeRow.__table__.c
 _S = NoticeStateRow.__table__.c
 _O = NoticeOutboxRow.__table__.c
+_NOTICES_BY_ID = select(TerminationNoticeRow).where(_N.id.in_(batch_keys()))
+_STATES_BY_NOTICE = select(_S.notice_id, _S.jurisdiction).where(_S.notice_id.in_(batch_keys()))
+_NEWEST_ID = select(func.max(_N.id))
 
 
 def _address(row: Row[Any]) -> AddressRecord | None:
@@ -107,9 +110,7 @@ class SqlNoticeSource:
         self, conn: AsyncConnection, rows: Sequence[Row[Any]]
     ) -> list[TerminationNoticeRecord]:
         ids = [row.id for row in rows]
-        pairs = (
-            await conn.execute(select(_S.notice_id, _S.jurisdiction).where(_S.notice_id.in_(ids)))
-        ).all()
+        pairs = (await conn.execute(_STATES_BY_NOTICE, {BATCH_KEYS: ids})).all()
         states = align_many(ids, pairs, lambda pair: pair[0])
         return [
             _notice(row, [code for _, code in group])
@@ -122,14 +123,16 @@ class SqlNoticeSource:
         return await self._read(ids)
 
     async def _read(self, ids: Sequence[int]) -> list[TerminationNoticeRecord | None]:
-        stmt = select(TerminationNoticeRow).where(_N.id.in_(ids))
-        notices = await read(self._engine, lambda conn: self._select_with_states(conn, stmt))
+        keys = {BATCH_KEYS: list(ids)}
+        notices = await read(
+            self._engine, lambda conn: self._select_with_states(conn, _NOTICES_BY_ID, keys)
+        )
         return align_one(ids, notices, lambda n: n.id)
 
     async def _select_with_states(
-        self, conn: AsyncConnection, stmt: Select[Any]
+        self, conn: AsyncConnection, stmt: Select[Any], params: dict[str, Any] | None = None
     ) -> list[TerminationNoticeRecord]:
-        return await self._with_states(conn, (await conn.execute(stmt)).all())
+        return await self._with_states(conn, (await conn.execute(stmt, params)).all())
 
     async def _get_one(self, notice_id: int) -> TerminationNoticeRecord | None:
         if notice_id in self._recent:
@@ -176,7 +179,7 @@ class SqlNoticeSource:
         return await read(self._engine, page_with_states)
 
     async def newest_id(self) -> int | None:
-        newest = (await read_rows(self._engine, select(func.max(_N.id))))[0][0]
+        newest = (await read_rows(self._engine, _NEWEST_ID))[0][0]
         return int(newest) if newest is not None else None
 
     async def list_after(

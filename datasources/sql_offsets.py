@@ -21,11 +21,22 @@ from datasources.offsets import (
     TaxRefundOffsetRecord,
 )
 from datasources.pages import Page, PageRequest
-from datasources.read_connections import read, read_rows
+from datasources.read_connections import batch_keys, read, read_batch
 
 _O = OffsetCertificationRow.__table__.c
 UPDATE_ATTEMPTS = 5
 _T = TaxRefundOffsetRow.__table__.c
+
+
+_CERTIFICATIONS_BY_ID = select(OffsetCertificationRow.__table__).where(_O.id.in_(batch_keys()))
+_CERTIFICATIONS_BY_SSN = (
+    select(OffsetCertificationRow.__table__).where(_O.ssn.in_(batch_keys())).order_by(_O.id)
+)
+_REFUND_OFFSETS_BY_CERTIFICATION = (
+    select(TaxRefundOffsetRow.__table__)
+    .where(_T.certification_id.in_(batch_keys()))
+    .order_by(_T.tax_year.desc(), _T.id)
+)
 
 
 def _certification(row: Row[Any]) -> OffsetCertificationRecord:
@@ -38,31 +49,26 @@ class SqlOffsetSource:
     def __init__(self, engine: AsyncEngine) -> None:
         self._engine = engine
 
-    async def _rows(self, stmt: Executable) -> Sequence[Row[Any]]:
-        return await read_rows(self._engine, stmt)
+    async def _rows(self, stmt: Executable, keys: Sequence[Any]) -> Sequence[Row[Any]]:
+        return await read_batch(self._engine, stmt, keys)
 
     async def get_certifications(
         self, ids: Sequence[int]
     ) -> Sequence[OffsetCertificationRecord | None]:
-        rows = await self._rows(select(OffsetCertificationRow.__table__).where(_O.id.in_(ids)))
+        rows = await self._rows(_CERTIFICATIONS_BY_ID, ids)
         return align_one(ids, map(_certification, rows), lambda c: c.id)
 
     async def list_certifications_by_ssn(
         self, ssns: Sequence[str]
     ) -> Sequence[list[OffsetCertificationRecord]]:
-        stmt = select(OffsetCertificationRow.__table__).where(_O.ssn.in_(ssns)).order_by(_O.id)
-        records = [_certification(row) for row in await self._rows(stmt)]
+        records = [_certification(row) for row in await self._rows(_CERTIFICATIONS_BY_SSN, ssns)]
         return align_many(ssns, records, lambda c: c.ssn)
 
     async def list_tax_refund_offsets(
         self, certification_ids: Sequence[int]
     ) -> Sequence[list[TaxRefundOffsetRecord]]:
-        stmt = (
-            select(TaxRefundOffsetRow.__table__)
-            .where(_T.certification_id.in_(certification_ids))
-            .order_by(_T.tax_year.desc(), _T.id)
-        )
-        records = [TaxRefundOffsetRecord(**row._mapping) for row in await self._rows(stmt)]
+        rows = await self._rows(_REFUND_OFFSETS_BY_CERTIFICATION, certification_ids)
+        records = [TaxRefundOffsetRecord(**row._mapping) for row in rows]
         return align_many(certification_ids, records, lambda t: t.certification_id)
 
     async def list_certifications(
