@@ -26,6 +26,7 @@ from tests.policy.test_access_contract import (
     OCSS_FTI,
     ORGANISATION,
     OTHER,
+    OTHER_STATE_WORKER,
     OWN,
     SECOND_HOLDER,
     STATE_WORKER,
@@ -42,6 +43,7 @@ ROLES: dict[str, tuple[str, Mapping[str, object]]] = {
     "employer": ("employer", ORGANISATION),
     "state_worker-48": ("state_worker", SECOND_HOLDER),
     "tribal_worker": ("tribal_worker", TRIBAL_WORKER),
+    "state_worker-36": ("state_worker", OTHER_STATE_WORKER),
 }
 CASEWORKERS = ("state_worker-06", "analyst", "ocss_staff-fti", "employer")
 """The roles each variant is asked as, unless it names its own."""
@@ -160,6 +162,52 @@ query Merged($id: ID!) {
   participant(id: $id) { id ssn ssn ... on Participant { ssn id } n1: lastName n1: lastName }
 }
 """
+THREE_RECORDS = """
+query Three($own: ID!, $other: ID!, $fvi: ID!) {
+  own: participant(id: $own) { id ssn dateOfBirth addresses { source } }
+  other: participant(id: $other) { id ssn dateOfBirth addresses { source } }
+  fvi: participant(id: $fvi) { id ssn dateOfBirth addresses { source } }
+  pages: participants(first: 1) { edges { node { id } } }
+  more: participants(first: 2) { totalCount edges { node { id } } }
+}
+"""
+MERGED_SELECTIONS = """
+query MergedSelections($id: ID!, $skip: Boolean!) {
+  participant(id: $id) {
+    cases { role }
+    ... on Participant { cases { case { id state { code } } } }
+    ...More @skip(if: $skip)
+    ... @include(if: $skip) { ssn }
+  }
+}
+fragment More on Participant { cases { role case { status } } dateOfBirth }
+"""
+NODE_KINDS = """
+query Kinds($a: ID!, $b: ID!, $c: ID!) {
+  a: node(id: $a) { ...Kinds }
+  b: node(id: $b) { ...Kinds }
+  c: node(id: $c) { ...Kinds }
+}
+fragment Kinds on Node {
+  __typename id
+  ... on Participant { ssn lastName }
+  ... on Case { stateCaseId participants { role } }
+  ... on OffsetCertification { arrearsAmount participant { id } }
+}
+"""
+DEFAULTS = """
+query Defaults($first: Int = 3, $dob: Date = null) {
+  participants(first: $first, dateOfBirth: $dob) { totalCount edges { node { id } } }
+}
+"""
+WITH_A_MUTATION = """
+query Read($id: ID!) { node(id: $id) { id } }
+mutation Release($id: ID!) {
+  releasePassport(id: $id, emergency: true) {
+    offsetCertification { passportStatus } userErrors { field code }
+  }
+}
+"""
 NON_NULL_REFUSED = "query NonNull { viewer { role } participants(first: 2) { totalCount } }"
 TWO_OPERATIONS = """
 query First($id: ID!) { participant(id: $id) { id ssn } }
@@ -217,6 +265,29 @@ def _shapes(own: str, other: str, fvi: str) -> list[Variant]:
     ]
 
 
+def _combinations(own: str, other: str, fvi: str, case: str, certification: str) -> list[Variant]:
+    """Several records, selections merged, defaults, and a document with a mutation in it."""
+    refused_writers = ("analyst", "employer", "state_worker-36")
+    three = {"own": own, "other": other, "fvi": fvi}
+    kinds = {"a": own, "b": case, "c": certification}
+    return [
+        Variant("three-records", THREE_RECORDS, three, roles=(*CASEWORKERS, "state_worker-48")),
+        Variant("merged-selections", MERGED_SELECTIONS, {"id": own, "skip": False}),
+        Variant("merged-selections-skipped", MERGED_SELECTIONS, {"id": fvi, "skip": True}),
+        Variant("node-kinds", NODE_KINDS, kinds, roles=(*CASEWORKERS, "state_worker-36")),
+        Variant("defaults", DEFAULTS),
+        Variant("defaults-given", DEFAULTS, {"first": 1, "dob": None}),
+        Variant("document-with-a-mutation-read", WITH_A_MUTATION, {"id": case}, "Read"),
+        Variant(
+            "document-with-a-mutation-refused",
+            WITH_A_MUTATION,
+            {"id": certification},
+            "Release",
+            roles=refused_writers,
+        ),
+    ]
+
+
 def _mistakes(own: str, case: str, certification: str, ssn: str, dob: str) -> list[Variant]:
     """Variables and ids a client gets wrong."""
     graphql_response = {"Accept": "application/graphql-response+json"}
@@ -263,6 +334,7 @@ def _bodies_and_media(own: str) -> list[Variant]:
         Variant("content-type-text", ONE, headers=_typed("text/plain"), content=one),
         Variant("query-key-twice", ONE, headers=_typed("application/json"), content=twice),
         Variant("not-json", ONE, headers=_typed("application/json"), content=one[:-1]),
+        Variant("batch", ONE, headers=_typed("application/json"), content=b"[%s, %s]" % (one, one)),
         Variant("variables-null", NON_NULL_REFUSED, extra={"variables": None}),
         Variant("variables-not-an-object", ONE, extra={"variables": [own]}),
         Variant("extensions-empty", ONE, {"id": own}, extra={"extensions": {}}),
@@ -334,6 +406,7 @@ async def variants(http: httpx.AsyncClient, hub: Hub) -> list[Variant]:
     foreign = await _cursor(http, hub, "cases")
     return [
         *_shapes(str(own), str(other), str(fvi)),
+        *_combinations(str(own), str(other), str(fvi), str(case), str(certification)),
         *_mistakes(str(own), str(case), str(certification), str(ssn), str(dob)),
         *_bodies_and_media(str(own)),
         *_pages(cursor, foreign, str(case)),
