@@ -61,9 +61,8 @@ class _Step:
     details: FieldDetailsList
     definition: GraphQLField | None  # None: __typename
     parent: GraphQLObjectType
-    leaf: Callable[[Any], Any] | None = None
-    """The output coercion of a scalar or enum field (graphql-core's, as it completes one)."""
-    nullable: bool = True
+    shape: _Shape | None = None
+    kind: FieldKind = GENERIC
 
     @property
     def nodes(self) -> list[Any]:
@@ -82,15 +81,28 @@ _Pending = tuple[Awaitable[Any], "_Step", "_Item"]
 
 
 @dataclass(frozen=True, slots=True)
-class _Slot:
-    """A place in the answer that an error's null may reach: `container[key]`, at `path`."""
+class _Shape:
+    """What completing a value of one GraphQL output type takes, worked out once."""
 
-    container: Container
-    key: str | int
     nullable: bool
-    up: _Slot | None
-    """The place holding `container` (None: `data` itself)."""
-    path: Path
+    leaf: Callable[[Any], Any] | None = None
+    item: _Shape | None = None
+    object: GraphQLObjectType | None = None
+    abstract: GraphQLAbstractType | None = None
+
+
+def _shape_of(kind: GraphQLOutputType) -> _Shape:
+    nullable = not isinstance(kind, GraphQLNonNull)
+    named = kind if nullable else kind.of_type  # type: ignore[union-attr]
+    if isinstance(named, GraphQLList):
+        return _Shape(nullable, item=_shape_of(named.of_type))
+    if is_leaf_type(named):
+        return _Shape(nullable, leaf=named.coerce_output_value)
+    if isinstance(named, GraphQLObjectType):
+        return _Shape(nullable, object=named)
+    if is_abstract_type(named):
+        return _Shape(nullable, abstract=named)
+    raise Declined("output type")
 
 
 @dataclass(slots=True)
@@ -100,8 +112,8 @@ class _Item:
     details: FieldDetailsList
     out: dict[str, Any]
     path: Path
-    slot: _Slot | None
-    """Where `out` sits (None: `data`)."""
+    root: bool = False
+    """`out` is `data` itself."""
 
 
 @dataclass(slots=True)
@@ -131,6 +143,7 @@ class _Run:
         self.errors: list[GraphQLError] = []
         self.data_nulled = False
         self.root_fields = 0
+        self.accepted: dict[tuple[str, type], bool] = {}
         self.infos: dict[int, GraphQLResolveInfo[Any]] = {}
         self.arguments: dict[int, dict[str, Any]] = {}
         self.steps: dict[tuple[str, int], list[_Step]] = {}
@@ -189,22 +202,20 @@ class _Run:
             raise Declined("@defer")
         return self._steps(root, collected)
 
-    @staticmethod
-    def _steps(runtime: GraphQLObjectType, collected: CollectedFields) -> list[_Step]:
+    def _steps(self, runtime: GraphQLObjectType, collected: CollectedFields) -> list[_Step]:
         steps = []
+        kinds = self.plan.kinds
         for key, details in collected.grouped_field_set.items():
             name = details[0].node.name.value
-            definition = None if name == "__typename" else runtime.fields.get(name)
-            if definition is None and name != "__typename":
-                raise Declined("unknown field")
-            if definition is None:
+            if name == "__typename":
                 steps.append(_Step(key, name, details, None, runtime))
                 continue
-            kind = definition.type
-            nullable = not isinstance(kind, GraphQLNonNull)
-            named = kind if nullable else kind.of_type
-            leaf = named.coerce_output_value if is_leaf_type(named) else None
-            steps.append(_Step(key, name, details, definition, runtime, leaf, nullable))
+            definition = runtime.fields.get(name)
+            if definition is None:
+                raise Declined("unknown field")
+            shape = _shape_of(definition.type)
+            kind = kinds.of(runtime.name, name)
+            steps.append(_Step(key, name, details, definition, runtime, shape, kind))
         return steps
 
     # -- resolution --------------------------------------------------------------------
@@ -254,7 +265,7 @@ class _Run:
         # graphql-core stops the siblings of a field whose null takes its parent with it,
         # and which of them had run (and been audited) depends on its scheduling: a plan
         # answers only the case without siblings, a lone root field nulling `data`
-        if item.slot is not None or self.root_fields != 1:
+        if not item.root or self.root_fields != 1:
             raise Declined("null carried past a field with siblings")
         self.data_nulled = True
 
@@ -268,7 +279,7 @@ class _Run:
             batches: list[_Batched] = []
             for group in _grouped(items).values():
                 for step in self.steps_of(group[0].runtime, group[0].details):
-                    kind = self.kind(step)
+                    kind = step.kind
                     if kind.batch is not None:
                         batched = self.start_batch(step, kind, group)
                         if batched is not None:
@@ -279,11 +290,6 @@ class _Run:
             if pending or batches:
                 await self.settle(pending, following, batches)
             items = following
-
-    def kind(self, step: _Step) -> FieldKind:
-        if step.definition is None:
-            return GENERIC
-        return self.plan.kinds.of(step.parent.name, step.name)
 
     def start_batch(self, step: _Step, kind: FieldKind, group: list[_Item]) -> _Batched | None:
         """Ask the guard of each parent, then resolve those it let through in one call."""
@@ -313,7 +319,7 @@ class _Run:
             out[key] = step.parent.name
             return
         out[key] = None  # holds the key's place: the answer keeps the document's order
-        kind = self.kind(step)
+        kind = step.kind
         try:
             if kind.attribute is not None:
                 guard = kind.guard
@@ -332,13 +338,13 @@ class _Run:
         if optimized_is_awaitable(value):
             pending.append((value, step, item))
             return
-        leaf = step.leaf
-        if leaf is None:
-            self.complete(step, definition.type, value, item, following)
-        elif value is not None:
+        shape = step.shape
+        assert shape is not None
+        leaf = shape.leaf
+        if leaf is not None and value is not None:
             out[key] = _coerced(leaf, value)
-        elif not step.nullable:
-            raise Declined("null in a non-null position")  # the standard path masks it
+        else:
+            self.complete(step, value, item, following)
 
     async def settle(
         self,
@@ -355,7 +361,7 @@ class _Run:
                 self.field_error(value, step, item)
                 continue
             assert step.definition is not None
-            self.complete(step, step.definition.type, value, item, following)
+            self.complete(step, value, item, following)
         for batched, answers in zip(batches, values[len(pending) :], strict=True):
             self.complete_batch(batched, answers, following)
 
@@ -376,74 +382,76 @@ class _Run:
             except Exception as error:
                 self.field_error(error, step, item)
                 continue
-            self.complete(step, step.definition.type, value, item, following)
+            self.complete(step, value, item, following)
 
-    def complete(
-        self, step: _Step, kind: GraphQLOutputType, value: Any, item: _Item, following: list[_Item]
-    ) -> None:
+    def complete(self, step: _Step, value: Any, item: _Item, following: list[_Item]) -> None:
         """Complete a field's value into its parent's answer."""
+        assert step.shape is not None
         path = (*item.path, step.key)
-        self._complete(step, kind, value, item.out, step.key, path, item.slot, following)
+        self._complete(step, step.shape, value, item.out, step.key, path, following)
 
     def _complete(
         self,
         step: _Step,
-        kind: GraphQLOutputType,
+        shape: _Shape,
         value: Any,
         container: Container,
         key: str | int,
         path: Path,
-        up: _Slot | None,
         following: list[_Item],
     ) -> None:
-        nullable = not isinstance(kind, GraphQLNonNull)
-        if not nullable:
-            if value is None:
-                raise Declined("null in a non-null position")  # the standard path masks it
-            kind = kind.of_type  # type: ignore[union-attr]
         if value is None:
+            if not shape.nullable:
+                raise Declined("null in a non-null position")  # the standard path masks it
             container[key] = None  # type: ignore[index]
             return
-        if is_leaf_type(kind):
-            coerce = kind.coerce_output_value
-            container[key] = _coerced(coerce, value)  # type: ignore[index]
+        if shape.leaf is not None:
+            container[key] = _coerced(shape.leaf, value)  # type: ignore[index]
             return
-        here = _Slot(container, key, nullable, up, path)
-        if isinstance(kind, GraphQLList):
+        inner = shape.item
+        if inner is not None:
             if not isinstance(value, list | tuple):
                 raise Declined("not a list")
             items: list[Any] = [None] * len(value)
             container[key] = items  # type: ignore[index]
-            inner = kind.of_type
             for index, element in enumerate(value):
-                self._complete(step, inner, element, items, index, (*path, index), here, following)
+                self._complete(step, inner, element, items, index, (*path, index), following)
             return
-        runtime = self.runtime_type(step, kind, value)
+        runtime = self.runtime_type(step, shape, value)
         out: dict[str, Any] = {}
         container[key] = out  # type: ignore[index]
-        following.append(_Item(value, runtime, step.details, out, path, here))
+        following.append(_Item(value, runtime, step.details, out, path))
 
-    def runtime_type(self, step: _Step, kind: GraphQLOutputType, value: Any) -> GraphQLObjectType:
-        info = self.info(step)
-        if is_abstract_type(kind):
-            abstract: GraphQLAbstractType = kind
-            resolver = abstract.resolve_type or self.executor.type_resolver
-            name = resolver(value, info, abstract)
-            if optimized_is_awaitable(name) or not isinstance(name, str):
-                raise Declined("type resolution")
-            runtime = self.executor.schema.get_type(name)
-            if not isinstance(runtime, GraphQLObjectType) or not self.executor.schema.is_sub_type(
-                abstract, runtime
-            ):
-                raise Declined("type resolution")
-            kind = runtime
-        if not isinstance(kind, GraphQLObjectType):
-            raise Declined("not an object type")
+    def runtime_type(self, step: _Step, shape: _Shape, value: Any) -> GraphQLObjectType:
+        kind = shape.object
+        if kind is None:
+            kind = self._resolved_type(step, shape, value)
         if kind.is_type_of is not None:
-            accepted = kind.is_type_of(value, info)
-            if optimized_is_awaitable(accepted) or not accepted:
+            # the schema's `is_type_of` (`schema.relay.Node`, strawberry's) asks the value's
+            # class alone: asked once per class and type in a request
+            accepted = self.accepted.get((kind.name, type(value)))
+            if accepted is None:
+                answer = kind.is_type_of(value, self.info(step))
+                if optimized_is_awaitable(answer):
+                    raise Declined("is_type_of")
+                accepted = self.accepted[(kind.name, type(value))] = bool(answer)
+            if not accepted:
                 raise Declined("is_type_of")
         return kind
+
+    def _resolved_type(self, step: _Step, shape: _Shape, value: Any) -> GraphQLObjectType:
+        abstract = shape.abstract
+        assert abstract is not None
+        resolver = abstract.resolve_type or self.executor.type_resolver
+        name = resolver(value, self.info(step), abstract)
+        if optimized_is_awaitable(name) or not isinstance(name, str):
+            raise Declined("type resolution")
+        runtime = self.executor.schema.get_type(name)
+        if not isinstance(runtime, GraphQLObjectType):
+            raise Declined("type resolution")
+        if not self.executor.schema.is_sub_type(abstract, runtime):
+            raise Declined("type resolution")
+        return runtime
 
 
 def _coerced(coerce: Callable[[Any], Any], value: Any) -> Any:
@@ -480,7 +488,7 @@ async def run_plan(plan: Plan, context: object, variables: dict[str, Any] | None
     assert root is not None
     first: list[_Item] = []
     pending: list[_Pending] = []
-    root_item = _Item(None, root, [], data, (), None)
+    root_item = _Item(None, root, [], data, (), root=True)
     steps = run.root_steps()
     run.root_fields = len(steps)
     for step in steps:
