@@ -30,7 +30,7 @@ from bench.notices import DEFAULT_NOTICES, DEFAULT_SUBSCRIBERS
 from bench.peer_tables import copy_hub_tables
 from bench.peers import apollo_peer, baseline_peer
 from bench.recording import record_answers, record_scale, record_throughput
-from bench.report import Report, machine_info, publish, render
+from bench.report import Report, load_average, machine_info, publish, render
 from bench.scale import measure_scale
 from bench.scenarios import STATE_WORKER, Scenario, other_states_case, scenarios
 from bench.server import state_systems
@@ -132,6 +132,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parse_arguments(argv)
     started = time.perf_counter()
     report = Report()
+    load_before = load_average()
     server_url = args.postgres or postgres_server_url()
     with (
         postgres_hub(server_url, DEFAULT_PARTICIPANTS) as hub,
@@ -150,6 +151,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         measure_two_processes(hub.settings, states_url, report, args.subscribers, args.notices)
         record_scale(report, measure_scale(server_url, states_url, args.scale, args.duration))
     header = machine_info()
+    header.append(
+        f"load average (1 / 5 / 15 min) before the run: {load_before}, after: {load_average()}"
+        " (the run itself loads about 2; a load above about 1 before it means other work"
+        " shared the machine: absolute figures drop, the alternation keeps the ratios fair)"
+    )
     header.append(
         f"wrk: 8 connections, 1 thread, {args.duration:g} s per scenario and server, "
         f"{args.rounds} rounds alternating; total run {time.perf_counter() - started:.0f} s"

@@ -16,7 +16,7 @@ import settings as hub_settings
 from bench.hub_processes import hub_process
 from bench.report import Report
 from bench.scenarios import OCSS_STAFF, Scenario
-from bench.throughput import alternate
+from bench.throughput import alternate, warm_up
 from settings import Settings
 
 SWITCH = "HUB_AUDIT_DISCARD"
@@ -64,6 +64,7 @@ def measure_audit_cost(
                 name=DISCARDING,
             ) as discarding,
         ):
+            warm_up([writing, discarding], measured)
             table = alternate(
                 [writing, discarding], measured, rounds=args.rounds, seconds=args.duration
             )

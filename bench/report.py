@@ -76,6 +76,12 @@ def machine() -> str:
     return f"nproc {nproc}, {_cpu_model()}, {_memory()} memory"
 
 
+def load_average() -> str:
+    """The 1, 5 and 15 minute load averages: was the machine busy with other work?"""
+    one, five, fifteen = os.getloadavg()
+    return f"{one:.1f} / {five:.1f} / {fifteen:.1f}"
+
+
 def machine_info() -> list[str]:
     versions = ", ".join(f"{name} {metadata.version(name)}" for name in PACKAGES)
     return [
