@@ -47,6 +47,8 @@ ROLES: dict[str, tuple[str, Mapping[str, object]]] = {
 }
 CASEWORKERS = ("state_worker-06", "analyst", "ocss_staff-fti", "employer")
 """The roles each variant is asked as, unless it names its own."""
+ERROR_ROLES = ("state_worker-06", "employer")
+"""The roles a request refused before execution is asked as (the role changes nothing)."""
 
 
 @dataclass(frozen=True)
@@ -292,13 +294,17 @@ def _mistakes(own: str, case: str, certification: str, ssn: str, dob: str) -> li
     """Variables and ids a client gets wrong."""
     graphql_response = {"Accept": "application/graphql-response+json"}
     return [
-        Variant("variables-missing", ONE),
-        Variant("variables-missing-strict-media", ONE, headers=graphql_response),
+        Variant("variables-missing", ONE, roles=ERROR_ROLES),
+        Variant("variables-missing-strict-media", ONE, headers=graphql_response, roles=ERROR_ROLES),
         Variant("variable-int-id", ONE, {"id": 7}),
-        Variant("variable-list-id", ONE, {"id": [own]}),
-        Variant("variable-object-id", ONE, {"id": {"id": own}}),
-        Variant("variable-string-boolean", DIRECTED, {"id": own, "withLocate": "yes"}),
-        Variant("variable-null-non-null", DIRECTED, {"id": own, "withLocate": None}),
+        Variant("variable-list-id", ONE, {"id": [own]}, roles=ERROR_ROLES),
+        Variant("variable-object-id", ONE, {"id": {"id": own}}, roles=ERROR_ROLES),
+        Variant(
+            "variable-string-boolean", DIRECTED, {"id": own, "withLocate": "yes"}, roles=ERROR_ROLES
+        ),
+        Variant(
+            "variable-null-non-null", DIRECTED, {"id": own, "withLocate": None}, roles=ERROR_ROLES
+        ),
         Variant("id-unknown", ONE, {"id": _global_id("Participant", 999_999)}),
         Variant("id-of-a-case", ONE, {"id": case}),
         Variant("id-of-a-certification-to-case", CASE_BY_ID, {"id": certification}),
@@ -306,10 +312,16 @@ def _mistakes(own: str, case: str, certification: str, ssn: str, dob: str) -> li
         Variant("id-key-too-big", ONE, {"id": _global_id("Participant", 2**40)}),
         Variant("node-unknown", NODE, {"id": _global_id("Participant", 999_998)}),
         Variant("node-of-unknown-type", NODE, {"id": _global_id("Nothing", 1)}),
-        Variant("syntax-error", SYNTAX_ERROR, {"id": own}),
-        Variant("unknown-field", UNKNOWN_FIELD, {"id": own}),
-        Variant("unknown-field-strict-media", UNKNOWN_FIELD, {"id": own}, headers=graphql_response),
-        Variant("fragment-on-wrong-type", WRONG_FRAGMENT, {"id": own}),
+        Variant("syntax-error", SYNTAX_ERROR, {"id": own}, roles=ERROR_ROLES),
+        Variant("unknown-field", UNKNOWN_FIELD, {"id": own}, roles=ERROR_ROLES),
+        Variant(
+            "unknown-field-strict-media",
+            UNKNOWN_FIELD,
+            {"id": own},
+            headers=graphql_response,
+            roles=ERROR_ROLES,
+        ),
+        Variant("fragment-on-wrong-type", WRONG_FRAGMENT, {"id": own}, roles=ERROR_ROLES),
         Variant("search-ssn", SEARCH, {"ssn": ssn}),
         Variant("search-ssn-digits", SEARCH, {"ssn": ssn.replace("-", "")}),
         Variant("search-ssn-as-int", SEARCH, {"ssn": int(ssn.replace("-", ""))}),
@@ -317,7 +329,7 @@ def _mistakes(own: str, case: str, certification: str, ssn: str, dob: str) -> li
         Variant("search-dob-not-a-date", SEARCH, {"dob": dob.replace("-", "/")}),
         Variant("search-dob-out-of-range", SEARCH, {"dob": dob[:5] + "13-45"}),
         Variant("search-dob-as-int", SEARCH, {"dob": int(dob.replace("-", ""))}),
-        Variant("undeclared-variable", UNDECLARED, {"id": own}),
+        Variant("undeclared-variable", UNDECLARED, {"id": own}, roles=ERROR_ROLES),
     ]
 
 
@@ -331,14 +343,30 @@ def _bodies_and_media(own: str) -> list[Variant]:
     return [
         Variant("charset", ONE, headers=_typed("application/json; charset=utf-8"), content=one),
         Variant("content-type-upper", ONE, headers=_typed("Application/JSON"), content=one),
-        Variant("content-type-text", ONE, headers=_typed("text/plain"), content=one),
+        Variant(
+            "content-type-text", ONE, headers=_typed("text/plain"), content=one, roles=ERROR_ROLES
+        ),
         Variant("query-key-twice", ONE, headers=_typed("application/json"), content=twice),
-        Variant("not-json", ONE, headers=_typed("application/json"), content=one[:-1]),
-        Variant("batch", ONE, headers=_typed("application/json"), content=b"[%s, %s]" % (one, one)),
+        Variant(
+            "not-json", ONE, headers=_typed("application/json"), content=one[:-1], roles=ERROR_ROLES
+        ),
+        Variant(
+            "batch",
+            ONE,
+            headers=_typed("application/json"),
+            content=b"[%s, %s]" % (one, one),
+            roles=ERROR_ROLES,
+        ),
         Variant("variables-null", NON_NULL_REFUSED, extra={"variables": None}),
-        Variant("variables-not-an-object", ONE, extra={"variables": [own]}),
+        Variant("variables-not-an-object", ONE, extra={"variables": [own]}, roles=ERROR_ROLES),
         Variant("extensions-empty", ONE, {"id": own}, extra={"extensions": {}}),
-        Variant("operation-name-not-a-string", ONE, {"id": own}, extra={"operationName": 1}),
+        Variant(
+            "operation-name-not-a-string",
+            ONE,
+            {"id": own},
+            extra={"operationName": 1},
+            roles=ERROR_ROLES,
+        ),
         *(
             Variant(f"accept-{name}", ONE, {"id": own}, headers={"Accept": accept})
             for name, accept in (
