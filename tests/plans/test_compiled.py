@@ -33,8 +33,10 @@ def test_a_condition_on_a_variable_is_collected_per_request():
     variable = compile_plan(
         KINDS, "query Q($i: Boolean!) { viewer { subject @include(if: $i) } }", None
     )
-    assert static is not None and static.static_directives
-    assert variable is not None and not variable.static_directives
+    assert static is not None
+    assert static.static_directives
+    assert variable is not None
+    assert not variable.static_directives
 
 
 @pytest.mark.parametrize(
@@ -64,7 +66,8 @@ def test_the_cache_compiles_a_key_once_and_keeps_the_newest():
     assert cache.get(keys[0]) is not None  # used: now the newest
     cache.learn(keys[2])
     assert cache.get(keys[1]) is None  # the least recently used went out
-    assert cache.get(keys[0]) is not None and cache.get(keys[2]) is not None
+    assert cache.get(keys[0]) is not None
+    assert cache.get(keys[2]) is not None
     cache.learn(("{ __schema { types { name } } }", None, "analyst", False))
     assert cache.stats.declined_to_compile == 1
 
