@@ -81,14 +81,22 @@ class ReadScope:
                 await dead.invalidate()
             await dead.close()
 
-    async def close(self) -> None:
-        """Give every connection back; a read started after this gets its own connection."""
-        self.closed = True
-        for held in self._held.values():
+    async def release(self, engine: AsyncEngine | None = None) -> None:
+        """Give back the connection to `engine` (None: every one); a later read takes another."""
+        keys = list(self._held) if engine is None else [id(engine.sync_engine)]
+        for key in keys:
+            held = self._held.get(key)
+            if held is None:
+                continue
             async with held.lock:
                 if held.connection is not None:
                     connection, held.connection = held.connection, None
                     await connection.close()
+
+    async def close(self) -> None:
+        """Give every connection back; a read started after this gets its own connection."""
+        self.closed = True
+        await self.release()
 
 
 _current: ContextVar[ReadScope | None] = ContextVar("hub_read_scope", default=None)
@@ -105,6 +113,28 @@ async def read_scope() -> AsyncIterator[ReadScope]:
         _current.reset(token)
         # a request cancelled (its client gone) still gives its connections back
         await asyncio.shield(scope.close())
+
+
+async def release_reads(engine: AsyncEngine | None = None) -> None:
+    """Give back the current scope's read connection to `engine` (None: all of them).
+
+    Called before a request waits on a pool for another connection: its writes
+    (`write_transaction`) and its audit append. A request holding a read connection
+    while it waits for a second one of the same pool would, with enough such requests
+    at once, hold every connection of that pool and wait for ever (sources may share one
+    database, and so one pool).
+    """
+    scope = _current.get()
+    if scope is not None:
+        await scope.release(engine)
+
+
+@asynccontextmanager
+async def write_transaction(engine: AsyncEngine) -> AsyncIterator[AsyncConnection]:
+    """`engine.begin()`, once the request's read connection to `engine` is given back."""
+    await release_reads(engine)
+    async with engine.begin() as connection:
+        yield connection
 
 
 async def _autocommit(engine: AsyncEngine) -> AsyncConnection:

@@ -40,7 +40,7 @@ from datasources.group_commit import GroupCommit
 from datasources.keyset import parse_int_key
 from datasources.models.audit import AuditBase, AuditCheckpointRow, AuditEventRow, AuditHeadRow
 from datasources.pages import Page, PageRequest
-from datasources.read_connections import read
+from datasources.read_connections import read, release_reads
 
 logger = logging.getLogger(__name__)
 
@@ -144,6 +144,9 @@ class SqlAuditTrail:
         if not drafts:
             return
         check_drafts(drafts)  # one caller's bad drafts must not fail the group
+        # the request's reads are done; its connections must not wait with it (and may be
+        # of the pool the commit takes a connection from)
+        await release_reads()
         await self._group.submit(drafts)
 
     async def _append_group(self, drafts: list[AuditEventDraft]) -> None:

@@ -15,7 +15,7 @@ from datasources.documents import DocumentDraft, DocumentRecord
 from datasources.keyset import align_many, align_one, fetch_page
 from datasources.models.documents import DocumentsBase
 from datasources.pages import Page, PageRequest
-from datasources.read_connections import batch_keys, read, read_batch
+from datasources.read_connections import batch_keys, read, read_batch, write_transaction
 
 _TABLE: Table = DocumentsBase.metadata.tables["documents"]
 _D = _TABLE.c
@@ -72,7 +72,7 @@ class SqlDocumentSource:
 
     async def create(self, draft: DocumentDraft) -> DocumentRecord:
         values: dict[str, Any] = {**asdict(draft), "created_at": datetime.now(UTC)}
-        async with self._engine.begin() as conn:
+        async with write_transaction(self._engine) as conn:
             if draft.status == "SENT":
                 values["request_id"] = await _answer_request(conn, draft)
             result = await conn.execute(insert(_TABLE).values(**values))

@@ -29,7 +29,7 @@ from datasources.models.fcr import (
     ParticipantRow,
 )
 from datasources.pages import Page, PageRequest
-from datasources.read_connections import batch_keys, read, read_batch
+from datasources.read_connections import batch_keys, read, read_batch, write_transaction
 
 _P = ParticipantRow.__table__.c
 _C = CaseRow.__table__.c
@@ -196,7 +196,7 @@ class SqlFcrSource:
             .returning(_M.id)
         )
         try:
-            async with self._engine.begin() as conn:
+            async with write_transaction(self._engine) as conn:
                 entry_id = await conn.scalar(stmt)
         except IntegrityError:
             return None
@@ -209,6 +209,6 @@ class SqlFcrSource:
         )
 
     async def remove_misidentified_ssn(self, entry_id: int) -> bool:
-        async with self._engine.begin() as conn:
+        async with write_transaction(self._engine) as conn:
             result = await conn.execute(delete(MisidentifiedSsnRow).where(_M.id == entry_id))
         return bool(result.rowcount)

@@ -16,7 +16,7 @@ from datasources.keyset import align_many, align_one, fetch_page
 from datasources.models.notices import NoticeOutboxRow, NoticeStateRow, TerminationNoticeRow
 from datasources.notices import NoticeDraft, NoticeFilter, TerminationNoticeRecord
 from datasources.pages import Page, PageRequest
-from datasources.read_connections import BATCH_KEYS, batch_keys, read, read_rows
+from datasources.read_connections import BATCH_KEYS, batch_keys, read, read_rows, write_transaction
 
 _N = TerminationNoticeRow.__table__.c
 _S = NoticeStateRow.__table__.c
@@ -92,7 +92,7 @@ class SqlNoticeSource:
 
     async def record(self, draft: NoticeDraft) -> TerminationNoticeRecord:
         now = datetime.now(UTC)
-        async with self._engine.begin() as conn:
+        async with write_transaction(self._engine) as conn:
             notice_id = await conn.scalar(
                 insert(TerminationNoticeRow).values(**_values(draft, now)).returning(_N.id)
             )
@@ -201,7 +201,7 @@ class SqlNoticeSource:
             .order_by(_O.id)
             .limit(limit)
         )
-        async with self._engine.begin() as conn:
+        async with write_transaction(self._engine) as conn:
             if conn.dialect.name != "sqlite":
                 claim = claim.with_for_update(skip_locked=True)
             entries = (await conn.execute(claim)).all()

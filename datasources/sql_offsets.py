@@ -21,7 +21,7 @@ from datasources.offsets import (
     TaxRefundOffsetRecord,
 )
 from datasources.pages import Page, PageRequest
-from datasources.read_connections import batch_keys, read, read_batch
+from datasources.read_connections import batch_keys, read, read_batch, write_transaction
 
 _O = OffsetCertificationRow.__table__.c
 UPDATE_ATTEMPTS = 5
@@ -92,7 +92,7 @@ class SqlOffsetSource:
     ) -> OffsetCertificationRecord | None:
         for attempt in range(UPDATE_ATTEMPTS):
             try:
-                async with self._engine.begin() as conn:
+                async with write_transaction(self._engine) as conn:
                     current = await self._locked(conn, certification_id)
                     if current is None:
                         return None

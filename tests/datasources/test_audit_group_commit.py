@@ -21,6 +21,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from app import create_app
 from datasources.audit import AuditEventDraft, AuditTrailError
 from datasources.group_commit import GroupCommit
+from datasources.read_connections import release_reads
 from datasources.sql_audit import SqlAuditTrail
 from resolvers.ids import encode_global_id
 from settings import Settings
@@ -164,6 +165,8 @@ class HeldTrail(SqlAuditTrail):
         self.arrived.clear()
 
     async def append_many(self, drafts: Sequence[AuditEventDraft]) -> None:
+        # what the trail awaits before it queues a caller, so that a caller counted is queued
+        await release_reads()
         self.callers += 1
         if self.callers >= self.expected:
             self.arrived.set()

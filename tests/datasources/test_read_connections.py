@@ -14,17 +14,19 @@ from typing import Any
 
 import httpx
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 from sqlalchemy.exc import DBAPIError
-from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_engine
 
 from app import create_app
 from datasources.engines import build_engine
 from datasources.models.fcr import CaseRow
-from datasources.read_connections import read, read_rows, read_scope
+from datasources.read_connections import read, read_rows, read_scope, write_transaction
+from datasources.sql_audit import SqlAuditTrail
 from resolvers.ids import encode_global_id
 from settings import Settings
 from tests.conftest import Hub
+from tests.datasources.audit_support import EVENTS, HEAD, draft, wipe
 from tests.datasources.tcp_proxy import proxy_to
 from tests.datasources.wire_counts import settle, wire_counts
 
@@ -205,6 +207,37 @@ async def test_an_error_of_the_read_keeps_its_connection_and_a_cancelled_read_dr
 
     # then the first connection served both reads; the cancelled one's was not reused
     assert kept == 1
+    assert scope.checkouts == 2
+
+
+@pytest.fixture
+async def one_connection_engine(hub: Hub) -> AsyncIterator[AsyncEngine]:
+    """The audit database behind a pool of one connection, that gives up waiting soon."""
+    engine = create_async_engine(
+        hub.settings.database_urls["audit"], pool_size=1, max_overflow=0, pool_timeout=5
+    )
+    await wipe(engine)
+    yield engine
+    await wipe(engine)
+    await engine.dispose()
+
+
+async def test_a_write_or_an_audit_append_after_a_read_does_not_wait_on_the_readers_pool(
+    one_connection_engine: AsyncEngine,
+) -> None:
+    # given a request that read over the only connection of its pool
+    engine = one_connection_engine
+    async with read_scope() as scope:
+        await read_rows(engine, select(func.count()).select_from(EVENTS))
+        # when it writes, and appends its audit events, on that pool
+        async with write_transaction(engine) as conn:
+            await conn.execute(update(HEAD).values(at=None))
+        await SqlAuditTrail(engine).append_many([draft(record_id="1")])
+        # and reads again
+        after = await read_rows(engine, select(func.count()).select_from(EVENTS))
+
+    # then each took the connection the request gave back, and nothing waited in vain
+    assert [tuple(row) for row in after] == [(1,)]
     assert scope.checkouts == 2
 
 
