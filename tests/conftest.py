@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import asyncio
 import os
+import shutil
 import uuid
 from collections.abc import AsyncIterator, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
+from pathlib import Path
 
 import httpx
 import pytest
@@ -22,7 +24,13 @@ from datasources.models.fcr import MisidentifiedSsnRow, ParticipantRow
 from demo_data import seed_all
 from policy.tokens import issue_token
 from settings import SQL_SOURCES, Settings, load_settings
-from tests.services.postgres import create_database, drop_database, postgres_server_url
+from tests.services.client_tls import CLIENT_TLS
+from tests.services.postgres import (
+    create_database,
+    drop_databases_later,
+    finish_dropping,
+    postgres_server_url,
+)
 from tests.services.servers import serve_app, state_sim_url
 
 pytest_plugins = ("tests.log_capture",)
@@ -92,37 +100,105 @@ def _base_settings(tmp: str) -> Settings:
     )
 
 
+@dataclass(frozen=True)
+class Seed:
+    """A backend's migrated, seeded sources, done once per session: every hub is a copy.
+
+    Seeding is deterministic (same arguments, same rows), so a copy holds exactly what
+    seeding the hub's own databases would have written, in a fraction of the time. The
+    seed itself is never served: nothing writes to it, and PostgreSQL copies a template
+    database only while nobody is connected to it.
+    """
+
+    data_dir: Path
+    """Its SQLite files (on SQLite) and the seeded documents' contents (on both)."""
+    databases: dict[str, str]
+    """PostgreSQL: each source's template database; empty on SQLite."""
+
+
+_SEEDS: dict[str, Seed] = {}
+_TEMPLATES: list[str] = []
+"""Every PostgreSQL seed database created, ready or not: the session's end drops them."""
+
+
+def _seed(backend: str, tmp_path_factory: pytest.TempPathFactory) -> Seed:
+    """The session's seed of `backend`, made by the first hub that needs it."""
+    seed = _SEEDS.get(backend)
+    if seed is not None:
+        return seed
+    folder = str(tmp_path_factory.mktemp(f"{backend}-seed"))
+    if backend == "sqlite":
+        asyncio.run(_prepare(_base_settings(folder)))
+        seed = Seed(Path(folder), {})
+    else:
+        server = postgres_server_url()
+        suffix = uuid.uuid4().hex[:8]
+        names = {source: f"hub_seed_{source}_{suffix}" for source in SQL_SOURCES}
+
+        async def create() -> dict[str, str]:
+            created: dict[str, str] = {}
+            for source, name in names.items():
+                _TEMPLATES.append(name)
+                created[source] = await create_database(server, name)
+            return created
+
+        urls = asyncio.run(create())
+        asyncio.run(_prepare(replace(_base_settings(folder), database_urls=urls)))
+        seed = Seed(Path(folder), names)
+    _SEEDS[backend] = seed
+    return seed
+
+
+def pytest_sessionfinish(session: pytest.Session) -> None:
+    """Drop the PostgreSQL seed, and wait for every database the session dropped later."""
+    if _TEMPLATES:
+        _SEEDS.pop("postgres", None)
+        drop_databases_later(postgres_server_url(), _TEMPLATES)
+        _TEMPLATES.clear()
+    failures = finish_dropping()
+    if failures:
+        reporter = session.config.pluginmanager.get_plugin("terminalreporter")
+        if reporter is not None:
+            for failure in failures:
+                reporter.write_line(f"test databases left behind: {failure}", red=True)
+        session.exitstatus = pytest.ExitCode.TESTS_FAILED
+
+
+def _copy_of(seed: Seed, tmp_path_factory: pytest.TempPathFactory, name: str) -> str:
+    """A fresh folder holding the seed's files."""
+    folder = tmp_path_factory.mktemp(name)
+    shutil.copytree(seed.data_dir, folder, dirs_exist_ok=True)
+    return str(folder)
+
+
 @contextmanager
 def seeded_sqlite_hub(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Hub]:
-    """Migrated, seeded SQLite sources in a fresh folder."""
-    settings = _base_settings(str(tmp_path_factory.mktemp("sqlite-hub")))
-    asyncio.run(_prepare(settings))
-    yield Hub("sqlite", settings)
+    """Migrated, seeded SQLite sources in a fresh folder (a copy of the session's seed)."""
+    seed = _seed("sqlite", tmp_path_factory)
+    yield Hub("sqlite", _base_settings(_copy_of(seed, tmp_path_factory, "sqlite-hub")))
 
 
 @contextmanager
 def seeded_postgres_hub(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Hub]:
-    """Migrated, seeded sources in fresh PostgreSQL databases, dropped afterwards."""
+    """Migrated, seeded sources in fresh PostgreSQL databases (copies of the session's
+    seed), dropped afterwards."""
+    seed = _seed("postgres", tmp_path_factory)
     server = postgres_server_url()
     suffix = uuid.uuid4().hex[:8]
     names = {source: f"hub_test_{source}_{suffix}" for source in SQL_SOURCES}
 
     async def create() -> dict[str, str]:
-        return {s: await create_database(server, name) for s, name in names.items()}
+        return {
+            source: await create_database(server, name, template=seed.databases[source])
+            for source, name in names.items()
+        }
 
-    async def drop() -> None:
-        for name in names.values():
-            await drop_database(server, name)
-
-    urls = asyncio.run(create())
     try:
-        settings = replace(
-            _base_settings(str(tmp_path_factory.mktemp("pg-hub"))), database_urls=urls
-        )
-        asyncio.run(_prepare(settings))
-        yield Hub("postgres", settings)
+        urls = asyncio.run(create())
+        folder = _copy_of(seed, tmp_path_factory, "pg-hub")
+        yield Hub("postgres", replace(_base_settings(folder), database_urls=urls))
     finally:
-        asyncio.run(drop())
+        drop_databases_later(server, names.values())
 
 
 SEEDED = {"sqlite": seeded_sqlite_hub, "postgres": seeded_postgres_hub}
@@ -196,7 +272,7 @@ def live_hub(hub: Hub) -> Iterator[str]:
 @pytest.fixture
 async def http(live_hub: str) -> AsyncIterator[httpx.AsyncClient]:
     """A client of the live hub over real HTTP."""
-    async with httpx.AsyncClient(base_url=live_hub, timeout=30) as client:
+    async with httpx.AsyncClient(base_url=live_hub, timeout=30, verify=CLIENT_TLS) as client:
         yield client
 
 

@@ -26,7 +26,7 @@ from datasources.migrations.state import version_table
 from demo_data.scenarios import MIN_PARTICIPANTS
 from settings import SQL_SOURCES, load_settings
 from tests.conftest import BACKENDS, Hub
-from tests.services.postgres import create_database, drop_database, postgres_server_url
+from tests.services.postgres import create_database, drop_databases_later, postgres_server_url
 
 HUB = str(Path(sys.executable).parent / "hub")
 REPO = Path(__file__).resolve().parents[1]
@@ -269,7 +269,7 @@ def empty_databases(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[
     try:
         yield {**env, "HUB_DATABASE_URL": url}
     finally:
-        asyncio.run(drop_database(server, name))
+        drop_databases_later(server, [name])
 
 
 async def _migrate(env: dict[str, str], revisions: dict[str, str]) -> None:

@@ -13,6 +13,7 @@ from pathlib import Path
 import httpx
 
 from tests.conftest import Hub
+from tests.services.client_tls import CLIENT_TLS
 from tests.services.servers import free_port, state_sim_url
 
 HUB = str(Path(sys.executable).parent / "hub")
@@ -58,13 +59,14 @@ def hub_process(
 
 def _wait_healthy(url: str, process: subprocess.Popen[bytes], log: Path) -> None:
     deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise RuntimeError(f"hub exited: {log.read_text()[-2000:]}")
-        try:
-            if httpx.get(f"{url}/healthz", timeout=1).status_code == 200:
-                return
-        except httpx.HTTPError:
-            pass
-        time.sleep(0.2)
+    with httpx.Client(base_url=url, timeout=1, verify=CLIENT_TLS) as client:
+        while time.monotonic() < deadline:
+            if process.poll() is not None:
+                raise RuntimeError(f"hub exited: {log.read_text()[-2000:]}")
+            try:
+                if client.get("/healthz").status_code == 200:
+                    return
+            except httpx.HTTPError:
+                pass
+            time.sleep(0.05)
     raise RuntimeError("hub did not become healthy")

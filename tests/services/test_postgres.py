@@ -18,7 +18,9 @@ from tests.services.postgres import (
     LOCAL_SERVER_URL,
     create_database,
     drop_database,
+    drop_databases_later,
     embedded_server,
+    finish_dropping,
     postgres_server_url,
     probe,
     resolve_postgres_server_url,
@@ -172,6 +174,59 @@ async def test_drop_database_forces_out_open_sessions() -> None:
             await session.fetchval("select 1")
     finally:
         session.terminate()
+
+
+async def test_create_database_copies_a_template() -> None:
+    server = postgres_server_url()
+    template, copy = _database_name(), _database_name()
+    engine = create_async_engine(await create_database(server, template))
+    try:
+        async with engine.begin() as connection:
+            await connection.execute(text("create table t (x int)"))
+            await connection.execute(text("insert into t values (42)"))
+    finally:
+        await engine.dispose()
+    try:
+        # when a database is made from the template (nobody connected to it)
+        engine = create_async_engine(await create_database(server, copy, template=template))
+        try:
+            async with engine.begin() as connection:
+                copied = await connection.scalar(text("select sum(x) from t"))
+                await connection.execute(text("insert into t values (1)"))
+        finally:
+            await engine.dispose()
+        # then it holds the template's rows, and what it is given stays its own
+        assert copied == 42
+        engine = create_async_engine(postgres.database_url(server, template))
+        try:
+            async with engine.connect() as connection:
+                assert await connection.scalar(text("select sum(x) from t")) == 42
+        finally:
+            await engine.dispose()
+    finally:
+        await drop_database(server, copy)
+        await drop_database(server, template)
+    with pytest.raises(ValueError, match="database name"):
+        await create_database(server, _database_name(), template="Upper")
+
+
+async def test_databases_dropped_later_are_gone_once_dropping_finishes() -> None:
+    server = postgres_server_url()
+    names = [_database_name(), _database_name()]
+    for name in names:
+        await create_database(server, name)
+    drop_databases_later(server, names)
+    assert finish_dropping() == []
+    for name in names:
+        assert not await _database_exists(server, name)
+    # a drop that fails is named when dropping finishes, not lost
+    drop_databases_later("postgresql://postgres@127.0.0.1:1/postgres", ["hub_test_unreachable"])
+    failures = finish_dropping()
+    assert len(failures) == 1
+    assert failures[0].startswith("could not drop hub_test_unreachable: ")
+    assert finish_dropping() == []
+    with pytest.raises(ValueError, match="database name"):
+        drop_databases_later(server, ["Upper"])
 
 
 async def test_unsafe_database_names_are_refused() -> None:
