@@ -27,6 +27,7 @@ from resolvers.ids import MAX_PAGE_SIZE
 from schema.limits import MAX_ALIASES
 from settings import TokenSettings
 from tests.conftest import Hub, serving
+from tests.services.client_tls import CLIENT_TLS
 from tests.services.graphql_ws import subscriber
 from tests.services.terminations import parent_notifying_one_state, report_termination
 
@@ -109,7 +110,7 @@ def readme_url(fresh_hub: Hub) -> Iterator[str]:
 
 @pytest.fixture
 async def http(readme_url: str) -> AsyncIterator[httpx.AsyncClient]:
-    async with httpx.AsyncClient(base_url=readme_url, timeout=30) as client:
+    async with httpx.AsyncClient(verify=CLIENT_TLS, base_url=readme_url, timeout=30) as client:
         yield client
 
 

@@ -34,6 +34,7 @@ from tests.hostile.servers import CapturedLog, HubServeProcess
 from tests.hostile.socket_scenarios import run_scenario
 from tests.hostile.values import SYNTHETIC_SSN
 from tests.hostile.viewers import VIEWERS, authorization, full_ssns_by_viewer, is_seeded_ssn
+from tests.services.client_tls import CLIENT_TLS
 from tests.services.servers import state_sim_url
 
 EXAMPLES = 1000
@@ -116,7 +117,7 @@ def _generated(
     """Send seeded generated probes to `hub`, served in this process; shrink what they find."""
     strategy = probes(build_schema()._schema)
     findings: Findings[Probe] = Findings(describe)
-    with serving(hub.settings) as url, httpx.Client(base_url=url) as client:
+    with serving(hub.settings) as url, httpx.Client(verify=CLIENT_TLS, base_url=url) as client:
         sender = HttpSender(client, headers, full_ssns, production)
         sockets = SocketPool(url, headers, full_ssns, production)
         log = CapturedLog()
@@ -196,7 +197,7 @@ def test_handmade_http_requests_break_no_invariant(
     ssn_answers = 0
     for name, probe in http_shapes():
         # given a live `hub serve`; when one hand-made shape is sent, then a normal query
-        with httpx.Client(base_url=hub_serve.url) as client:
+        with httpx.Client(verify=CLIENT_TLS, base_url=hub_serve.url) as client:
             sender = HttpSender(client, headers, full_ssns)
             violations = sender.send(probe)
             violations += check_log_lines(hub_serve.new_lines(), probe.carried)
@@ -232,7 +233,7 @@ def test_handmade_websocket_frames_break_no_invariant(
             hub_serve.url, scenario, headers[scenario.viewer], full_ssns[scenario.viewer]
         )
         violations += check_log_lines(hub_serve.new_lines(), (SYNTHETIC_SSN,))
-        with httpx.Client(base_url=hub_serve.url) as client:
+        with httpx.Client(verify=CLIENT_TLS, base_url=hub_serve.url) as client:
             if not HttpSender(client, headers, full_ssns).alive():
                 violations.append(Violation(Kind.HUB_DOWN, f"after {name}"))
         findings.record(name, violations)
@@ -263,7 +264,10 @@ def test_a_normal_query_answers_while_hostile_ones_run(
     # given the heaviest hand-made shapes, sent over and over from four threads
     shapes = [probe for name, probe in http_shapes() if name in HEAVY]
     assert len(shapes) == len(HEAVY)
-    with httpx.Client(base_url=hub_serve.url) as client, ThreadPoolExecutor(4) as pool:
+    with (
+        httpx.Client(verify=CLIENT_TLS, base_url=hub_serve.url) as client,
+        ThreadPoolExecutor(4) as pool,
+    ):
         sender = HttpSender(client, headers, full_ssns)
         load = [pool.submit(sender.send, shapes[i % len(shapes)]) for i in range(40)]
         # when a normal query is timed meanwhile

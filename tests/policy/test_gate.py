@@ -32,6 +32,7 @@ from policy.vocabulary import Outcome, Resource
 from resolvers.context import Context, build_context
 from schema import schema as hub_schema
 from tests.conftest import Hub
+from tests.services.client_tls import CLIENT_TLS
 
 REPO = Path(__file__).resolve().parents[2]
 SSN_RULE = FIELD_RULES["Participant.ssn"][0]
@@ -282,7 +283,7 @@ ContextFor = Callable[..., Awaitable[Context]]
 async def context_for(sqlite_hub: Hub) -> AsyncIterator[ContextFor]:
     settings = sqlite_hub.settings
     engines = build_engines(settings.database_urls)
-    async with httpx.AsyncClient() as state_client:
+    async with httpx.AsyncClient(verify=CLIENT_TLS) as state_client:
         sources = build_sources(settings, engines, state_client)
         gate = Gate(PolicyDecider())
 

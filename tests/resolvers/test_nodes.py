@@ -27,6 +27,7 @@ from schema import schema as hub_schema
 from tests.assertions import nonempty
 from tests.conftest import Hub, seeded_sqlite_hub
 from tests.resolvers.queries import post
+from tests.services.client_tls import CLIENT_TLS
 
 ContextFor = Callable[..., Awaitable[Context]]
 EMPLOYER_FEIN = "90-0000001"
@@ -66,7 +67,7 @@ def nodes_hub(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Hub]:
 async def context_for(nodes_hub: Hub) -> AsyncIterator[ContextFor]:
     settings = nodes_hub.settings
     engines = build_engines(settings.database_urls)
-    async with httpx.AsyncClient() as state_client:
+    async with httpx.AsyncClient(verify=CLIENT_TLS) as state_client:
         sources = build_sources(settings, engines, state_client)
         gate = Gate(PolicyDecider(policy_path=settings.policy_file or POLICY_PATH))
 

@@ -16,6 +16,7 @@ from state_sim import build_state_sim_app
 from tests.allowances import allowance
 from tests.assertions import nonempty
 from tests.conftest import Hub, serving
+from tests.services.client_tls import CLIENT_TLS
 from tests.services.servers import free_port, serve_app
 
 TIMEOUT = 0.5
@@ -88,7 +89,7 @@ def quick_url(hub: Hub, simulator: CountingApp, states: list[str]) -> Iterator[s
 
 @pytest.fixture
 async def http(quick_url: str) -> AsyncIterator[httpx.AsyncClient]:
-    async with httpx.AsyncClient(base_url=quick_url, timeout=30) as client:
+    async with httpx.AsyncClient(verify=CLIENT_TLS, base_url=quick_url, timeout=30) as client:
         yield client
 
 

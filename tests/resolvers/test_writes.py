@@ -14,6 +14,7 @@ import pytest
 from graphql import GraphQLInputObjectType, GraphQLSchema, build_schema, get_named_type
 
 from tests.conftest import Hub, serving
+from tests.services.client_tls import CLIENT_TLS
 
 MUTATION_ADD = """
 mutation Add($input: MisidentifiedSsnInput!) {
@@ -60,7 +61,7 @@ def fresh_url(fresh_hub: Hub) -> Iterator[str]:
 
 @pytest.fixture
 async def http(fresh_url: str) -> AsyncIterator[httpx.AsyncClient]:
-    async with httpx.AsyncClient(base_url=fresh_url, timeout=30) as client:
+    async with httpx.AsyncClient(verify=CLIENT_TLS, base_url=fresh_url, timeout=30) as client:
         yield client
 
 

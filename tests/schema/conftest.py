@@ -14,6 +14,7 @@ from policy.gate import Gate
 from policy.tokens import verify_token
 from resolvers.context import Context, build_context
 from tests.conftest import Hub
+from tests.services.client_tls import CLIENT_TLS
 
 ContextFor = Callable[..., Awaitable[Context]]
 
@@ -23,7 +24,7 @@ async def context_for(sqlite_hub: Hub) -> AsyncIterator[ContextFor]:
     """Contexts of any viewer (role and claims) on the seeded SQLite hub."""
     settings = sqlite_hub.settings
     engines = build_engines(settings.database_urls)
-    async with httpx.AsyncClient() as state_client:
+    async with httpx.AsyncClient(verify=CLIENT_TLS) as state_client:
         sources = build_sources(settings, engines, state_client)
         gate = Gate(PolicyDecider(policy_path=settings.policy_file or POLICY_PATH))
 

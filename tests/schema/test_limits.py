@@ -43,6 +43,7 @@ from schema.limits import (
 from settings import load_settings
 from tests.allowances import allowance
 from tests.conftest import Hub
+from tests.services.client_tls import CLIENT_TLS
 from tests.services.graphql_ws import subscriber
 
 T = TypeVar("T")
@@ -189,7 +190,7 @@ async def context_for(tmp_path: Path) -> AsyncIterator[ContextFor]:
     """Contexts of any role over sources that are never read (limits refuse first)."""
     settings = load_settings({"HUB_DATA_DIR": str(tmp_path), "HUB_ENV": "development"})
     engines = build_engines(settings.database_urls)
-    client = httpx.AsyncClient()
+    client = httpx.AsyncClient(verify=CLIENT_TLS)
     sources = build_sources(settings, engines, client)
     gate = Gate(PolicyDecider())
 

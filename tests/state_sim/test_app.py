@@ -22,6 +22,7 @@ from state_sim import build_state_sim_app
 from state_sim.data import build_case_view
 from tests.allowances import allowance
 from tests.conftest import Hub
+from tests.services.client_tls import CLIENT_TLS
 from tests.services.servers import free_port, serve_app
 
 TIMEOUT = 0.5
@@ -42,7 +43,7 @@ def simulator() -> Iterator[str]:
 async def source(simulator: str) -> AsyncIterator[HttpStateSystemSource]:
     """The adapter against the simulator; state 53 points at a closed port."""
     closed = f"http://127.0.0.1:{free_port()}"
-    async with httpx.AsyncClient() as client:
+    async with httpx.AsyncClient(verify=CLIENT_TLS) as client:
         yield HttpStateSystemSource(
             client,
             urls=lambda code: closed if code == DOWN else simulator,
@@ -52,7 +53,7 @@ async def source(simulator: str) -> AsyncIterator[HttpStateSystemSource]:
 
 @pytest.fixture
 async def sim_http(simulator: str) -> AsyncIterator[httpx.AsyncClient]:
-    async with httpx.AsyncClient(base_url=simulator, timeout=10) as client:
+    async with httpx.AsyncClient(verify=CLIENT_TLS, base_url=simulator, timeout=10) as client:
         yield client
 
 
@@ -214,7 +215,7 @@ async def test_every_seeded_case_is_known_to_its_state(sqlite_hub: Hub, simulato
     refs = [ref for ref in refs if ref.jurisdiction not in {*SWITCHED, DOWN}]
     # when their holding states are asked (with time to spare: this is about what they
     # know, not how fast; the timeout tests above are about that)
-    async with httpx.AsyncClient() as client:
+    async with httpx.AsyncClient(verify=CLIENT_TLS) as client:
         patient = HttpStateSystemSource(client, urls=lambda _code: simulator, timeout=30)
         views = await patient.get_case_views(refs)
     # then every state knows its case

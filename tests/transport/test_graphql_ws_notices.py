@@ -24,6 +24,7 @@ from datasources.engines import build_engines, dispose_engines
 from datasources.models.fcr import CaseParticipantRow, CaseRow, ParticipantRow
 from resolvers.ids import encode_global_id
 from tests.conftest import Hub, serving
+from tests.services.client_tls import CLIENT_TLS
 from tests.services.graphql_ws import subscriber, ws_url
 from tests.transport import node_clients
 
@@ -60,7 +61,7 @@ def notice_url(fresh_hub: Hub) -> Iterator[str]:
 
 @pytest.fixture
 async def http(notice_url: str) -> AsyncIterator[httpx.AsyncClient]:
-    async with httpx.AsyncClient(base_url=notice_url, timeout=30) as client:
+    async with httpx.AsyncClient(verify=CLIENT_TLS, base_url=notice_url, timeout=30) as client:
         yield client
 
 
