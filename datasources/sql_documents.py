@@ -15,12 +15,12 @@ from datasources.documents import DocumentDraft, DocumentRecord
 from datasources.keyset import align_many, align_one, fetch_page
 from datasources.models.documents import DocumentsBase
 from datasources.pages import Page, PageRequest
-from datasources.read_connections import batch_keys, read, read_batch, write_transaction
+from datasources.read_connections import keys_in, read, read_batch, write_transaction
 
 _TABLE: Table = DocumentsBase.metadata.tables["documents"]
 _D = _TABLE.c
-_DOCUMENTS_BY_ID = select(_TABLE).where(_D.id.in_(batch_keys()))
-_DOCUMENTS_BY_CASE = select(_TABLE).where(_D.case_id.in_(batch_keys())).order_by(_D.id)
+_DOCUMENTS_BY_ID = select(_TABLE).where(keys_in(_D.id))
+_DOCUMENTS_BY_CASE = select(_TABLE).where(keys_in(_D.case_id)).order_by(_D.id)
 
 
 def _as_utc(value: datetime) -> datetime:

@@ -29,7 +29,7 @@ from datasources.models.fcr import (
     ParticipantRow,
 )
 from datasources.pages import Page, PageRequest
-from datasources.read_connections import batch_keys, read, read_batch, write_transaction
+from datasources.read_connections import keys_in, read, read_batch, write_transaction
 
 _P = ParticipantRow.__table__.c
 _C = CaseRow.__table__.c
@@ -38,36 +38,36 @@ _A = AddressRow.__table__.c
 _M = MisidentifiedSsnRow.__table__.c
 
 
-_PARTICIPANTS_BY_ID = select(ParticipantRow.__table__).where(_P.id.in_(batch_keys()))
+_PARTICIPANTS_BY_ID = select(ParticipantRow.__table__).where(keys_in(_P.id))
 # the lowest id wins when two participants carry one SSN
 _PARTICIPANTS_BY_SSN = (
-    select(ParticipantRow.__table__).where(_P.ssn.in_(batch_keys())).order_by(_P.id.desc())
+    select(ParticipantRow.__table__).where(keys_in(_P.ssn)).order_by(_P.id.desc())
 )
-_CASES_BY_ID = select(CaseRow.__table__).where(_C.id.in_(batch_keys()))
+_CASES_BY_ID = select(CaseRow.__table__).where(keys_in(_C.id))
 _ROLES_BY_CASE = (
     select(_R.case_id, _R.participant_id, _R.role)
-    .where(_R.case_id.in_(batch_keys()))
+    .where(keys_in(_R.case_id))
     .order_by(_R.case_id, _R.role, _R.participant_id)
 )
 _ROLES_BY_PARTICIPANT = (
     select(_R.case_id, _R.participant_id, _R.role)
-    .where(_R.participant_id.in_(batch_keys()))
+    .where(keys_in(_R.participant_id))
     .order_by(_R.participant_id, _R.case_id)
 )
 _JURISDICTIONS_BY_PARTICIPANT = (
     select(_R.participant_id, _C.jurisdiction)
     .join(CaseRow.__table__, _C.id == _R.case_id)
-    .where(_R.participant_id.in_(batch_keys()))
+    .where(keys_in(_R.participant_id))
     .distinct()
 )
 _ADDRESSES_BY_PARTICIPANT = (
     select(AddressRow.__table__)
-    .where(_A.participant_id.in_(batch_keys()))
+    .where(keys_in(_A.participant_id))
     .order_by(_A.reported_on.desc(), _A.id)
 )
 _MISIDENTIFIED_BY_PARTICIPANT = (
     select(MisidentifiedSsnRow.__table__)
-    .where(_M.participant_id.in_(batch_keys()))
+    .where(keys_in(_M.participant_id))
     .order_by(_M.reported_on, _M.id)
 )
 

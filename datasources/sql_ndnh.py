@@ -26,7 +26,7 @@ from datasources.ndnh import (
     QuarterlyWageRecord,
 )
 from datasources.pages import Page, PageRequest
-from datasources.read_connections import batch_keys, read, read_batch
+from datasources.read_connections import keys_in, read, read_batch
 
 _E = EmployerRow.__table__.c
 _EA = EmployerAddressRow.__table__.c
@@ -35,26 +35,26 @@ _H = NewHireRow.__table__.c
 _W = QuarterlyWageRow.__table__.c
 
 
-_EMPLOYERS_BY_ID = select(EmployerRow.__table__).where(_E.id.in_(batch_keys()))
-_EMPLOYERS_BY_FEIN = select(EmployerRow.__table__).where(_E.fein.in_(batch_keys()))
+_EMPLOYERS_BY_ID = select(EmployerRow.__table__).where(keys_in(_E.id))
+_EMPLOYERS_BY_FEIN = select(EmployerRow.__table__).where(keys_in(_E.fein))
 _ADDRESSES_BY_EMPLOYER = (
     select(EmployerAddressRow.__table__)
-    .where(_EA.employer_id.in_(batch_keys()))
+    .where(keys_in(_EA.employer_id))
     .order_by(_EA.employer_id, _EA.id)
 )
 _CONTACTS_BY_EMPLOYER = (
     select(EmployerContactRow.__table__)
-    .where(_EC.employer_id.in_(batch_keys()))
+    .where(keys_in(_EC.employer_id))
     .order_by(_EC.employer_id, _EC.id)
 )
 _NEW_HIRES_BY_SSN = (
     select(NewHireRow.__table__)
-    .where(_H.employee_ssn.in_(batch_keys()))
+    .where(keys_in(_H.employee_ssn))
     .order_by(_H.hire_date.desc(), _H.id)
 )
 _WAGES_BY_SSN = (
     select(QuarterlyWageRow.__table__)
-    .where(_W.employee_ssn.in_(batch_keys()))
+    .where(keys_in(_W.employee_ssn))
     .order_by(_W.year.desc(), _W.quarter.desc(), _W.id)
 )
 

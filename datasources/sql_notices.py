@@ -16,13 +16,13 @@ from datasources.keyset import align_many, align_one, fetch_page
 from datasources.models.notices import NoticeOutboxRow, NoticeStateRow, TerminationNoticeRow
 from datasources.notices import NoticeDraft, NoticeFilter, TerminationNoticeRecord
 from datasources.pages import Page, PageRequest
-from datasources.read_connections import BATCH_KEYS, batch_keys, read, read_rows, write_transaction
+from datasources.read_connections import BATCH_KEYS, keys_in, read, read_rows, write_transaction
 
 _N = TerminationNoticeRow.__table__.c
 _S = NoticeStateRow.__table__.c
 _O = NoticeOutboxRow.__table__.c
-_NOTICES_BY_ID = select(TerminationNoticeRow).where(_N.id.in_(batch_keys()))
-_STATES_BY_NOTICE = select(_S.notice_id, _S.jurisdiction).where(_S.notice_id.in_(batch_keys()))
+_NOTICES_BY_ID = select(TerminationNoticeRow).where(keys_in(_N.id))
+_STATES_BY_NOTICE = select(_S.notice_id, _S.jurisdiction).where(keys_in(_S.notice_id))
 _NEWEST_ID = select(func.max(_N.id))
 
 

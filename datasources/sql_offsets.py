@@ -21,20 +21,20 @@ from datasources.offsets import (
     TaxRefundOffsetRecord,
 )
 from datasources.pages import Page, PageRequest
-from datasources.read_connections import batch_keys, read, read_batch, write_transaction
+from datasources.read_connections import keys_in, read, read_batch, write_transaction
 
 _O = OffsetCertificationRow.__table__.c
 UPDATE_ATTEMPTS = 5
 _T = TaxRefundOffsetRow.__table__.c
 
 
-_CERTIFICATIONS_BY_ID = select(OffsetCertificationRow.__table__).where(_O.id.in_(batch_keys()))
+_CERTIFICATIONS_BY_ID = select(OffsetCertificationRow.__table__).where(keys_in(_O.id))
 _CERTIFICATIONS_BY_SSN = (
-    select(OffsetCertificationRow.__table__).where(_O.ssn.in_(batch_keys())).order_by(_O.id)
+    select(OffsetCertificationRow.__table__).where(keys_in(_O.ssn)).order_by(_O.id)
 )
 _REFUND_OFFSETS_BY_CERTIFICATION = (
     select(TaxRefundOffsetRow.__table__)
-    .where(_T.certification_id.in_(batch_keys()))
+    .where(keys_in(_T.certification_id))
     .order_by(_T.tax_year.desc(), _T.id)
 )
 
