@@ -1,4 +1,4 @@
-"""Real uvicorn servers on loopback ports, in background threads: the hub and the states."""
+"""Real uvicorn servers on loopback ports, in background threads: the simulated states."""
 
 from __future__ import annotations
 
@@ -7,23 +7,13 @@ import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
 
 import uvicorn
-from starlette.applications import Starlette
 from starlette.types import ASGIApp
 
-from app import create_app
-from settings import Settings
 from state_sim import build_state_sim_app
 
 START_TIMEOUT_SECONDS = 20
-
-
-@dataclass(frozen=True)
-class LiveHub:
-    base_url: str
-    app: Starlette
 
 
 class _Server(uvicorn.Server):
@@ -56,14 +46,6 @@ def serve(app: ASGIApp, name: str) -> Iterator[str]:
     finally:
         server.should_exit = True
         thread.join(10)
-
-
-@contextmanager
-def live_hub(settings: Settings) -> Iterator[LiveHub]:
-    """The hub, serving until the block ends."""
-    app = create_app(settings)
-    with serve(app, "hub") as url:
-        yield LiveHub(url, app)
 
 
 @contextmanager
