@@ -1,1 +1,1 @@
-"""Benchmarks of the hub over real HTTP and in-process; run with `python -m bench`."""
+"""The hub against two peers on the same data, under wrk, in one run: `python -m bench`."""
