@@ -19,6 +19,7 @@ import asyncio
 import tempfile
 import time
 from collections.abc import Sequence
+from contextlib import ExitStack
 from pathlib import Path
 
 from bench.answers import compare
@@ -29,7 +30,7 @@ from bench.notice_cases import measure_two_processes
 from bench.notices import DEFAULT_NOTICES, DEFAULT_SUBSCRIBERS
 from bench.peer_tables import copy_hub_tables
 from bench.peers import apollo_peer, baseline_peer
-from bench.recording import record_answers, record_scale, record_throughput
+from bench.recording import STANDARD_HUB, record_answers, record_scale, record_throughput
 from bench.report import Report, load_average, machine_info, publish, render
 from bench.scale import measure_scale
 from bench.scenarios import STATE_WORKER, Scenario, other_states_case, scenarios
@@ -88,6 +89,11 @@ def parse_arguments(argv: Sequence[str] | None) -> argparse.Namespace:
         help=f"notices reported, one at a time (default {DEFAULT_NOTICES})",
     )
     parser.add_argument(
+        "--standard-path",
+        action="store_true",
+        help="also load a second hub with HUB_COMPILED_PLANS=off (about 2 minutes more)",
+    )
+    parser.add_argument(
         "--postgres",
         metavar="URL",
         help="the PostgreSQL server to create the run's databases on "
@@ -113,13 +119,28 @@ def compare_and_load(
             hub_process(hub.settings, data_dir=logs / "hub", states_url=states_url) as server,
             baseline_peer(hub.settings, peer_url, logs) as baseline,
             apollo_peer(hub.settings, peer_url, logs) as apollo,
+            ExitStack() as optional,
         ):
-            print("bench: comparing answers", flush=True)
-            comparisons = compare(
-                server.url, {apollo.name: apollo.url, baseline.name: baseline.url}, measured
+            standard = (
+                optional.enter_context(
+                    hub_process(
+                        hub.settings,
+                        data_dir=logs / "standard",
+                        states_url=states_url,
+                        extra_env={"HUB_COMPILED_PLANS": "off"},
+                        name=STANDARD_HUB,
+                    )
+                )
+                if args.standard_path
+                else None
             )
+            print("bench: comparing answers", flush=True)
+            peers = {apollo.name: apollo.url, baseline.name: baseline.url}
+            if standard is not None:
+                peers[standard.name] = standard.url
+            comparisons = compare(server.url, peers, measured)
             record_answers(report, comparisons)
-            servers = [server, apollo, baseline]
+            servers = [server, *([standard] if standard else []), apollo, baseline]
             print("bench: warming up", flush=True)
             warm_up(servers, measured)
             table = alternate(servers, measured, rounds=args.rounds, seconds=args.duration)
@@ -145,6 +166,12 @@ def main(argv: Sequence[str] | None = None) -> int:
             f"{hub.seed_seconds:.1f} s); the peers read a copy of the tables the two "
             f"operations need ({copied:,} rows, COPY into schema `peer` of a database of "
             "their own, bench/peer_tables.py)"
+        )
+        plans = "on" if hub.settings.compiled_plans else "off"
+        report.note(
+            f"servers: `hub serve` in production mode, HUB_COMPILED_PLANS={plans} (its "
+            "default); the peers as bench/baseline_peer.py and bench/apollo/server.js; "
+            "CPU per request counts the server processes only, not PostgreSQL's"
         )
         compare_and_load(hub, peer["peer"], states_url, args, report)
         print(f"bench: {args.subscribers} subscribers across two hub processes", flush=True)

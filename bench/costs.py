@@ -14,6 +14,7 @@ from pathlib import Path
 
 import settings as hub_settings
 from bench.hub_processes import hub_process
+from bench.recording import ratio
 from bench.report import Report
 from bench.scenarios import OCSS_STAFF, Scenario
 from bench.throughput import alternate, warm_up
@@ -72,14 +73,14 @@ def measure_audit_cost(
     for scenario in measured:
         written = table[(scenario.label, WRITING)]
         dropped = table[(scenario.label, DISCARDING)]
-        ratio = written.cpu_ms_per_request / dropped.cpu_ms_per_request
-        mark = "meets" if ratio <= AUDIT_OVER_DISCARD_CPU else "misses"
+        cost = ratio(written.cpu_ms_per_request, dropped.cpu_ms_per_request)
+        mark = "meets" if cost <= AUDIT_OVER_DISCARD_CPU else "misses"
         rows.append(
             [
                 scenario.label,
                 f"{written.cpu_ms_per_request:.2f}",
                 f"{dropped.cpu_ms_per_request:.2f}",
-                f"{(ratio - 1) * 100:+.1f}% ({mark} <= +{(AUDIT_OVER_DISCARD_CPU - 1) * 100:.0f}%)",
+                f"{(cost - 1) * 100:+.1f}% ({mark} <= +{(AUDIT_OVER_DISCARD_CPU - 1) * 100:.0f}%)",
                 f"{written.per_second:,.1f} / {dropped.per_second:,.1f}",
             ]
         )
