@@ -3,7 +3,7 @@
 A read runs without a transaction (`isolation_level="AUTOCOMMIT"`): no BEGIN before its
 statement, no ROLLBACK after it. PostgreSQL runs each statement in its own snapshot under
 READ COMMITTED anyway, so a read sees nothing it would not have seen in a transaction of
-its own. Writes do not come here; they keep `engine.begin()`.
+its own. Writes keep their transactions (`write_transaction`: `engine.begin()`).
 
 Inside a `read_scope()` (opened around each HTTP request by `transport.source_scope`),
 every read of one engine shares one connection, checked out on the first read and given
@@ -27,19 +27,14 @@ from contextlib import asynccontextmanager
 from contextvars import ContextVar
 from typing import Any, TypeVar
 
-from sqlalchemy import Row, any_, bindparam
-from sqlalchemy.dialects.postgresql import ARRAY
+from sqlalchemy import Row
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
-from sqlalchemy.ext.compiler import compiles
-from sqlalchemy.sql.compiler import SQLCompiler
-from sqlalchemy.sql.elements import ColumnElement
 from sqlalchemy.sql.expression import Executable
-from sqlalchemy.sql.sqltypes import NULLTYPE
-from sqlalchemy.sql.visitors import InternalTraversal
+
+from datasources.batch_statements import BATCH_KEYS
 
 T = TypeVar("T")
-BATCH_KEYS = "keys"
 
 
 class _Held:
@@ -193,45 +188,8 @@ async def read_rows(
     return await read(engine, rows)
 
 
-class KeysIn(ColumnElement[Any]):
-    """`column` is one of the keys bound as `keys`: a batch statement's one condition.
-
-    PostgreSQL gets `column = ANY($1)`, one array parameter: one statement text, and so
-    one prepared statement, however many keys a batch has, and nothing to render per key.
-    Other databases get `column IN (...)`, expanded as the statement runs.
-    """
-
-    inherit_cache = True
-    type = NULLTYPE  # a condition of its own: no `= 1` added where booleans are not native
-    _traverse_internals = [("column", InternalTraversal.dp_clauseelement)]
-
-    def __init__(self, column: ColumnElement[Any]) -> None:
-        self.column = column
-
-
-@compiles(KeysIn)
-def _keys_in_list(element: KeysIn, compiler: SQLCompiler, **kw: Any) -> str:
-    return compiler.process(element.column.in_(bindparam(BATCH_KEYS, expanding=True)), **kw)
-
-
-@compiles(KeysIn, "postgresql")
-def _keys_in_array(element: KeysIn, compiler: SQLCompiler, **kw: Any) -> str:
-    keys = bindparam(BATCH_KEYS, type_=ARRAY(element.column.type))
-    return compiler.process(element.column == any_(keys), **kw)
-
-
-def keys_in(column: ColumnElement[Any]) -> KeysIn:
-    """The condition of a batch statement built once: `column` among the `keys` bound later.
-
-    Building a statement costs more CPU than running it (about 165 µs against 125 µs
-    for a one-key batch on PostgreSQL); the batch methods build theirs at import and
-    only bind the keys (`read_batch`).
-    """
-    return KeysIn(column)
-
-
 async def read_batch(
     engine: AsyncEngine, stmt: Executable, keys: Sequence[Any]
 ) -> Sequence[Row[Any]]:
-    """The rows of a statement built with `keys_in`, for `keys`."""
+    """The rows of a batch statement (`datasources.batch_statements.keys_in`) for `keys`."""
     return await read_rows(engine, stmt, {BATCH_KEYS: list(keys)})

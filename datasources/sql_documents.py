@@ -11,11 +11,12 @@ from sqlalchemy import Row, Table, insert, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 from sqlalchemy.sql.expression import Executable
 
+from datasources.batch_statements import keys_in
 from datasources.documents import DocumentDraft, DocumentRecord
 from datasources.keyset import align_many, align_one, fetch_page
 from datasources.models.documents import DocumentsBase
 from datasources.pages import Page, PageRequest
-from datasources.read_connections import keys_in, read, read_batch, write_transaction
+from datasources.read_connections import read, read_batch, write_transaction
 
 _TABLE: Table = DocumentsBase.metadata.tables["documents"]
 _D = _TABLE.c

@@ -12,6 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from sqlalchemy.sql.expression import Executable
 
 from datasources.addresses import AddressRecord
+from datasources.batch_statements import keys_in
 from datasources.fcr import (
     CaseFilter,
     CaseRecord,
@@ -29,7 +30,7 @@ from datasources.models.fcr import (
     ParticipantRow,
 )
 from datasources.pages import Page, PageRequest
-from datasources.read_connections import keys_in, read, read_batch, write_transaction
+from datasources.read_connections import read, read_batch, write_transaction
 
 _P = ParticipantRow.__table__.c
 _C = CaseRow.__table__.c

@@ -10,6 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from sqlalchemy.sql.expression import Executable
 
 from datasources.addresses import AddressRecord, ContactRecord
+from datasources.batch_statements import keys_in
 from datasources.keyset import align_many, align_one, fetch_page
 from datasources.models.ndnh import (
     EmployerAddressRow,
@@ -26,7 +27,7 @@ from datasources.ndnh import (
     QuarterlyWageRecord,
 )
 from datasources.pages import Page, PageRequest
-from datasources.read_connections import keys_in, read, read_batch
+from datasources.read_connections import read, read_batch
 
 _E = EmployerRow.__table__.c
 _EA = EmployerAddressRow.__table__.c

@@ -12,11 +12,12 @@ from sqlalchemy import Row, Select, exists, func, insert, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from datasources.addresses import AddressRecord
+from datasources.batch_statements import BATCH_KEYS, keys_in
 from datasources.keyset import align_many, align_one, fetch_page
 from datasources.models.notices import NoticeOutboxRow, NoticeStateRow, TerminationNoticeRow
 from datasources.notices import NoticeDraft, NoticeFilter, TerminationNoticeRecord
 from datasources.pages import Page, PageRequest
-from datasources.read_connections import BATCH_KEYS, keys_in, read, read_rows, write_transaction
+from datasources.read_connections import read, read_rows, write_transaction
 
 _N = TerminationNoticeRow.__table__.c
 _S = NoticeStateRow.__table__.c

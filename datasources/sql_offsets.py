@@ -11,6 +11,7 @@ from sqlalchemy.exc import OperationalError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 from sqlalchemy.sql.expression import Executable
 
+from datasources.batch_statements import keys_in
 from datasources.keyset import align_many, align_one, fetch_page
 from datasources.models.offsets import OffsetCertificationRow, TaxRefundOffsetRow
 from datasources.offsets import (
@@ -21,7 +22,7 @@ from datasources.offsets import (
     TaxRefundOffsetRecord,
 )
 from datasources.pages import Page, PageRequest
-from datasources.read_connections import keys_in, read, read_batch, write_transaction
+from datasources.read_connections import read, read_batch, write_transaction
 
 _O = OffsetCertificationRow.__table__.c
 UPDATE_ATTEMPTS = 5
