@@ -15,6 +15,8 @@ class PageRequest:
 
     first: int
     after: str | None = None
+    count: bool = True
+    """Count every match (`Page.total`); off when the client asked for no `totalCount`."""
 
 
 @dataclass(frozen=True)
@@ -24,4 +26,5 @@ class Page(Generic[T]):
     items: Sequence[T]
     keys: Sequence[str]
     has_next: bool
-    total: int
+    total: int | None
+    """None when the request asked for no count."""

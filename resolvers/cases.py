@@ -12,7 +12,7 @@ from resolvers.directory import resolve_jurisdiction
 from resolvers.documents import resolve_case_documents
 from resolvers.errors import NotFound
 from resolvers.ids import decode_int_id
-from resolvers.paging import ConnectionView, build_connection, fetch_page, page_request
+from resolvers.paging import ConnectionView, asks_total, build_connection, fetch_page, page_request
 from resolvers.views import (
     CaseParticipantView,
     CaseView,
@@ -40,7 +40,7 @@ async def resolve_cases(
     first: int | None,
     after: str | None,
 ) -> ConnectionView[CaseView]:
-    page = page_request(first, after, LIST_NAME)
+    page = page_request(first, after, LIST_NAME, count=asks_total(info))
     where = CaseFilter(
         jurisdiction=state,
         participant_id=decode_int_id(participant_id, "Participant") if participant_id else None,

@@ -22,7 +22,14 @@ from resolvers.directory import resolve_jurisdiction
 from resolvers.document_input import DocumentInput, Problems, check_request, check_send
 from resolvers.errors import NotFound
 from resolvers.ids import decode_int_id, encode_global_id
-from resolvers.paging import ConnectionView, build_connection, empty_page, fetch_page, page_request
+from resolvers.paging import (
+    ConnectionView,
+    asks_total,
+    build_connection,
+    empty_page,
+    fetch_page,
+    page_request,
+)
 from resolvers.views import (
     CaseView,
     DirectoryEntryView,
@@ -66,7 +73,7 @@ async def resolve_documents(
     first: int | None,
     after: str | None,
 ) -> ConnectionView[DocumentView]:
-    page = page_request(first, after, LIST_NAME)
+    page = page_request(first, after, LIST_NAME, count=asks_total(info))
     scope, jurisdiction = _scope(info, "Query.documents")
     case_key = decode_int_id(case_id, "Case") if case_id is not None else None
     if scope is Scope.NONE:

@@ -12,7 +12,14 @@ from policy.gate import Scope, Trail
 from policy.vocabulary import Resource
 from resolvers.context import Context
 from resolvers.errors import BadUserInput, HubError, NotFound, one_of
-from resolvers.paging import ConnectionView, build_connection, empty_page, fetch_page, page_request
+from resolvers.paging import (
+    ConnectionView,
+    asks_total,
+    build_connection,
+    empty_page,
+    fetch_page,
+    page_request,
+)
 from resolvers.views import (
     ContactView,
     EmployerAddressView,
@@ -70,7 +77,7 @@ async def resolve_employers(
     first: int | None,
     after: str | None,
 ) -> ConnectionView[EmployerView]:
-    page = page_request(first, after, LIST_NAME)
+    page = page_request(first, after, LIST_NAME, count=asks_total(info))
     viewer = info.context.viewer
     scope = info.context.gate.list_scope(viewer, "Query.employers").scope
     if scope is Scope.NONE or (scope is Scope.RELATED and viewer.fein is None):

@@ -19,7 +19,14 @@ from resolvers.context import Context
 from resolvers.directory import resolve_jurisdiction
 from resolvers.facts import load_notice_facts
 from resolvers.ids import encode_global_id
-from resolvers.paging import ConnectionView, connection_of, empty_page, fetch_page, page_request
+from resolvers.paging import (
+    ConnectionView,
+    asks_total,
+    connection_of,
+    empty_page,
+    fetch_page,
+    page_request,
+)
 from resolvers.participants import build_participant, load_participant
 from resolvers.views import (
     DirectoryEntryView,
@@ -109,7 +116,7 @@ def _scope(context: Context) -> NoticeFilter | None:
 async def resolve_notices(
     info: Info[Context, None], *, since: datetime | None, first: int | None, after: str | None
 ) -> ConnectionView[NoticeView]:
-    page = page_request(first, after, LIST_NAME)
+    page = page_request(first, after, LIST_NAME, count=asks_total(info))
     scope = _scope(info.context)
     if scope is None:
         return connection_of(empty_page(), LIST_NAME, [])

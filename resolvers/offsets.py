@@ -9,7 +9,14 @@ from policy.gate import Scope
 from resolvers.context import Context
 from resolvers.directory import resolve_jurisdiction
 from resolvers.ids import decode_int_id
-from resolvers.paging import ConnectionView, build_connection, empty_page, fetch_page, page_request
+from resolvers.paging import (
+    ConnectionView,
+    asks_total,
+    build_connection,
+    empty_page,
+    fetch_page,
+    page_request,
+)
 from resolvers.participants import build_participant, load_participant_by_ssn
 from resolvers.views import (
     CertificationView,
@@ -30,7 +37,7 @@ async def resolve_certifications(
     first: int | None,
     after: str | None,
 ) -> ConnectionView[CertificationView]:
-    page = page_request(first, after, LIST_NAME)
+    page = page_request(first, after, LIST_NAME, count=asks_total(info))
     viewer = info.context.viewer
     scope = info.context.gate.list_scope(viewer, "Query.offsetCertifications").scope
     nothing = build_connection(empty_page(), LIST_NAME, certification_view)

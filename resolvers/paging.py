@@ -4,7 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
-from typing import Generic, TypeVar
+from typing import Any, Generic, TypeVar
+
+from strawberry import Info
+from strawberry.types.nodes import SelectedField, Selection
 
 from datasources.pages import Page, PageRequest, T
 from resolvers.errors import BadUserInput
@@ -14,11 +17,28 @@ N = TypeVar("N")
 
 
 def page_request(
-    first: int | None, after: str | None, list_name: str, default: int = 20
+    first: int | None, after: str | None, list_name: str, default: int = 20, *, count: bool = True
 ) -> PageRequest:
     """Validate `first`/`after` of the list `list_name`; a null `first` means `default`."""
     size = check_page_size(default if first is None else first)
-    return PageRequest(first=size, after=decode_cursor(after, list_name))
+    return PageRequest(first=size, after=decode_cursor(after, list_name), count=count)
+
+
+def asks_total(info: Info[Any, Any]) -> bool:
+    """Whether the connection field being resolved selects `totalCount`, in a fragment too.
+
+    A `@skip` or `@include` is not evaluated: a mention counts (counting is never wrong).
+    """
+    return any(_selects_total(field.selections) for field in info.selected_fields)
+
+
+def _selects_total(selections: Sequence[Selection]) -> bool:
+    for selection in selections:
+        if isinstance(selection, SelectedField) and selection.name == "totalCount":
+            return True
+        if not isinstance(selection, SelectedField) and _selects_total(selection.selections):
+            return True
+    return False
 
 
 async def fetch_page(pending: Awaitable[Page[T]]) -> Page[T]:
@@ -56,7 +76,8 @@ class ConnectionView(Generic[N]):
 
     edges: list[EdgeView[N]]
     page_info: PageInfoView
-    total_count: int
+    total_count: int | None
+    """None when the page was fetched without its count (no `totalCount` was asked)."""
 
 
 def build_connection(page: Page[T], list_name: str, view: Callable[[T], N]) -> ConnectionView[N]:

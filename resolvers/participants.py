@@ -18,7 +18,14 @@ from resolvers.directory import resolve_jurisdiction
 from resolvers.errors import HubError, NotFound, one_of
 from resolvers.facts import address_facts, load_participant_facts
 from resolvers.ids import decode_int_id, encode_global_id
-from resolvers.paging import ConnectionView, connection_of, empty_page, fetch_page, page_request
+from resolvers.paging import (
+    ConnectionView,
+    asks_total,
+    connection_of,
+    empty_page,
+    fetch_page,
+    page_request,
+)
 from resolvers.views import (
     AddressView,
     CaseParticipantView,
@@ -73,7 +80,7 @@ async def resolve_participants(
     The narrowing goes into the query, so `totalCount` counts what the list may hold and
     is no oracle for a withheld value.
     """
-    page = page_request(first, after, LIST_NAME)
+    page = page_request(first, after, LIST_NAME, count=asks_total(info))
     filtered = _filtered_arguments(where)
     scoped = _scoped(info, where, filtered)
     if scoped is None:
