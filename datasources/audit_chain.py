@@ -46,18 +46,16 @@ def canonical_json(fields: Mapping[str, Any]) -> str:
     return _canonical_bytes(fields).decode("ascii")
 
 
-def _plain(value: object) -> bool:
-    """A value orjson spells exactly as `json.dumps(..., ensure_ascii=True)` does."""
-    if value is None or type(value) is int:
-        return True
-    return type(value) is str and value.isascii() and value.isprintable()
-
-
 def _canonical_bytes(fields: Mapping[str, Any]) -> bytes:
-    # orjson for the events the hub writes (printable ASCII, integers, nulls), about ten
-    # times cheaper; json for anything else, whose escapes orjson would spell otherwise
-    if all(_plain(key) and _plain(value) for key, value in fields.items()):
-        return orjson.dumps(fields, option=orjson.OPT_SORT_KEYS)
+    # orjson (about ten times cheaper) when its bytes are json's: pure ASCII with no escape
+    # at all, so no character json would have spelled otherwise; json for anything else.
+    # The fields are strings, integers and nulls, which the two spell alike.
+    try:
+        spelled = orjson.dumps(fields, option=orjson.OPT_SORT_KEYS)
+    except TypeError:  # an integer beyond 64 bits
+        spelled = b"\\"
+    if spelled.isascii() and b"\\" not in spelled:
+        return spelled
     return json.dumps(fields, sort_keys=True, separators=(",", ":"), ensure_ascii=True).encode()
 
 
