@@ -110,6 +110,7 @@ async def test_list_of_every_jurisdiction_counts_all(source: SqlDocumentSource):
     )
     created = await source.create(_draft(_code(), _code()))
     after = await source.list_for_jurisdiction(None, case_id=None, status=None, page=PageRequest(1))
+    assert everyone.total is not None
     assert after.total == everyone.total + 1
     (found,) = await source.get_many([created.id])
     assert found is not None
