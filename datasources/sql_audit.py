@@ -25,7 +25,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import Row, Select, bindparam, delete, func, insert, select, update
-from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.exc import DBAPIError, SQLAlchemyError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from datasources.audit import (
@@ -84,6 +84,14 @@ async def _sqlite_transaction(conn: AsyncConnection, begin: str) -> AsyncIterato
             await conn.exec_driver_sql("ROLLBACK")
         raise
     await conn.exec_driver_sql("COMMIT")
+
+
+class _DiedBeforeWriting(Exception):
+    """The connection was dead at the transaction's first statement: nothing was written."""
+
+    def __init__(self, error: DBAPIError) -> None:
+        super().__init__("the audit database connection was dead")
+        self.error = error
 
 
 @dataclass(frozen=True)
@@ -157,9 +165,28 @@ class SqlAuditTrail:
         await self._group.submit(drafts)
 
     async def _append_group(self, drafts: list[AuditEventDraft]) -> None:
+        try:
+            await self._append_once(drafts)
+        except _DiedBeforeWriting:
+            # pooled before the database restarted: nothing was written, so once more, on
+            # a fresh connection (the first failure invalidated the pool's older ones)
+            logger.info("audit: the connection was dead before anything was written; again")
+        else:
+            return
+        try:
+            await self._append_once(drafts)
+        except _DiedBeforeWriting as again:
+            raise again.error from None
+
+    async def _append_once(self, drafts: list[AuditEventDraft]) -> None:
         now = datetime.now(UTC)
         async with self._transaction(write=True) as conn:
-            head = await _lock_head(conn)
+            try:
+                head = await _lock_head(conn)
+            except DBAPIError as error:
+                if error.connection_invalidated:
+                    raise _DiedBeforeWriting(error) from error
+                raise
             rows = chain_rows(drafts, head.seq, head.hash, now)
             if self._sqlite:
                 await conn.execute(_INSERT_EVENTS, rows)

@@ -324,3 +324,29 @@ async def test_after_a_restart_reads_recover_and_an_outage_fails_only_while_it_l
     # and the first requests after it are answered in full
     assert after_outage[0] == first
     assert "errors" not in after_outage[1]
+
+
+async def test_after_a_restart_of_the_audit_database_the_next_answer_is_written_and_sent(
+    postgres_hub: Hub,
+) -> None:
+    urls = postgres_hub.settings.database_urls
+    async with proxy_to(urls["audit"]) as proxy:
+        settings = replace(
+            postgres_hub.settings,
+            database_urls={**urls, "audit": proxy.behind(urls["audit"])},
+            compiled_plans=False,
+        )
+        async with running(settings) as (http, engines):
+            # given a hub whose audit connection is pooled
+            first = await _ask(http, postgres_hub, ONE_CASE, id=_case_id(1))
+            with wire_counts({"audit": engines["audit"]}) as wires:
+                # when the audit database restarts and is back at once
+                proxy.drop()
+                after_restart = await _ask(http, postgres_hub, ONE_CASE, id=_case_id(1))
+            verified = await SqlAuditTrail(engines["audit"]).verify()
+
+    # then the answer after it was written (on one new connection) and sent
+    assert "errors" not in first
+    assert after_restart == first
+    assert wires["audit"].connects == 1
+    assert verified.ok, verified.problem
