@@ -8,6 +8,8 @@ import subprocess
 import sys
 import uuid
 from collections.abc import Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass
 from importlib.metadata import version
 from pathlib import Path
 
@@ -44,9 +46,149 @@ def _hub(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedP
     )
 
 
-async def test_token_is_accepted_by_the_running_hub(http: httpx.AsyncClient, hub: Hub):
+DATA_DIR = "{data_dir}"
+"""Stands for a run's own fresh folder in the values of `Run.env`."""
+
+
+@dataclass(frozen=True)
+class Run:
+    """One `hub` invocation that needs nothing but its arguments and its environment.
+
+    Without `env` it runs in the suite's own environment; with it, in exactly these
+    variables plus HUB_DATA_DIR (a fresh folder of its own) and PATH.
+    """
+
+    args: tuple[str, ...]
+    env: tuple[tuple[str, str], ...] | None = None
+
+
+class Runs:
+    """Standalone invocations, all started when the module's first test asks for one.
+
+    Each is a fresh interpreter that imports the hub (under `make test`, coverage's
+    tracer too): about a second of CPU spent waiting, one after another, when each test
+    ran its own. Started together, two at a time, they run beside each other and beside
+    the module's other tests; each test still judges the real process it names.
+    """
+
+    def __init__(self, tmp_path_factory: pytest.TempPathFactory) -> None:
+        self._folders = tmp_path_factory
+        self._pool = ThreadPoolExecutor(max_workers=2, thread_name_prefix="hub-cli")
+        self._started: dict[Run, Future[subprocess.CompletedProcess[str]]] = {}
+
+    def start(self, run: Run) -> None:
+        if run in self._started:
+            return
+        env = None
+        if run.env is not None:
+            data_dir = str(self._folders.mktemp("hub-cli"))
+            env = {"HUB_DATA_DIR": data_dir, "PATH": "/usr/bin:/bin"}
+            env |= {name: value.replace(DATA_DIR, data_dir) for name, value in run.env}
+        self._started[run] = self._pool.submit(_hub, *run.args, env=env)
+
+    def __getitem__(self, run: Run) -> subprocess.CompletedProcess[str]:
+        self.start(run)
+        return self._started[run].result()
+
+    def close(self) -> None:
+        self._pool.shutdown(cancel_futures=True)
+
+
+# ------------------------------------------------------------------ standalone runs
+
+ACCEPTED_TOKEN = Run(("token", "--role", "tribal_worker", "--jurisdiction", "T0001", "--fti"))
+UNKNOWN_ROLE = Run(("token", "--role", "root"))
+CLAIMS_REFUSED = [
+    (["--role", "state_worker"], "--jurisdiction", "need a jurisdiction"),
+    (["--role", "state_worker", "--jurisdiction", "6"], "--jurisdiction", "two-digit"),
+    (["--role", "state_worker", "--jurisdiction", "T0001"], "--jurisdiction", "two-digit"),
+    (["--role", "state_worker", "--jurisdiction", "\u0660\u0666"], "--jurisdiction", "FIPS"),
+    (["--role", "tribal_worker"], "--jurisdiction", "need a jurisdiction"),
+    (["--role", "tribal_worker", "--jurisdiction", "06"], "--jurisdiction", "tribal code"),
+    (["--role", "employer"], "--fein", "need a fein"),
+    (["--role", "employer", "--fein", "900000001"], "--fein", "NN-NNNNNNN"),
+    (["--role", "insurer", "--fein", "90-000001"], "--fein", "NN-NNNNNNN"),
+    (["--role", "financial_institution", "--jurisdiction", "06"], "--fein", "need a fein"),
+]
+"""Claims a role lacks, the option that says so, and what it needs."""
+CLAIMS_MINTED = [
+    ["--role", "state_worker", "--jurisdiction", "41"],
+    ["--role", "tribal_worker", "--jurisdiction", "T0001", "--fti"],
+    ["--role", "employer", "--fein", "90-0000001"],
+    ["--role", "ocss_staff"],
+    ["--role", "analyst"],
+]
+"""Roles with the claims each needs."""
+VERSION = Run(("--version",))
+SCHEMA = Run(("schema",))
+TOO_FEW_PARTICIPANTS = Run(("seed", "--participants", str(MIN_PARTICIPANTS - 1)), ())
+PRODUCTION_WITHOUT_SECRET = Run(("token", "--role", "analyst"), (("HUB_ENV", "production"),))
+POLICY_COMMANDS = [("serve",), ("policy", "check")]
+DATABASE_COMMANDS = [("migrate",), ("audit", "verify"), ("seed", "--if-empty")]
+UNPARSED_SETTINGS = [
+    (("token", "--role", "analyst"), "HUB_PORT", "eighty"),
+    (("policy", "check"), "HUB_ENV", "staging"),
+    (("audit", "verify"), "HUB_MAX_BODY_BYTES", "lots"),
+    (("migrate",), "HUB_DATABASE_URL", "mysql://hub@127.0.0.1/hub"),
+]
+
+
+def _missing_policy(command: tuple[str, ...]) -> Run:
+    return Run(command, (("HUB_POLICY_FILE", f"{DATA_DIR}/missing.csv"),))
+
+
+def _unreachable_database(command: tuple[str, ...]) -> Run:
+    return Run(command, (("HUB_DATABASE_URL", "postgresql://hub:s3cret-pw@127.0.0.1:1/hub"),))
+
+
+STANDALONE = {
+    "test_token_is_accepted_by_the_running_hub": [ACCEPTED_TOKEN],
+    "test_token_refuses_an_unknown_role": [UNKNOWN_ROLE],
+    "test_token_refuses_a_role_without_the_claims_it_needs": [
+        Run(("token", *claims)) for claims, _, _ in CLAIMS_REFUSED
+    ],
+    "test_token_mints_for_a_role_with_its_claims": [
+        Run(("token", *claims)) for claims in CLAIMS_MINTED
+    ],
+    "test_version_is_the_installed_package_version": [VERSION],
+    "test_schema_prints_the_committed_sdl": [SCHEMA],
+    "test_seed_refuses_fewer_participants_than_its_scenarios_need": [TOO_FEW_PARTICIPANTS],
+    "test_production_refuses_to_start_without_a_secret": [PRODUCTION_WITHOUT_SECRET],
+    "test_a_missing_policy_file_is_one_line_naming_it": [
+        _missing_policy(command) for command in POLICY_COMMANDS
+    ],
+    "test_an_unreachable_database_is_one_line_without_its_password": [
+        _unreachable_database(command) for command in DATABASE_COMMANDS
+    ],
+    "test_a_setting_that_does_not_parse_is_one_line_naming_it": [
+        Run(command, ((variable, value),)) for command, variable, value in UNPARSED_SETTINGS
+    ],
+}
+"""The invocations each test judges that depend on nothing before them."""
+
+
+@pytest.fixture(scope="module")
+def runs(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[Runs]:
+    """The standalone invocations of this module's selected tests, started at once."""
+    started = Runs(tmp_path_factory)
+    selected = {
+        getattr(item, "originalname", item.name)
+        for item in request.session.items
+        if item.path == request.path
+    }
+    for test, invocations in STANDALONE.items():
+        if test in selected:
+            for run in invocations:
+                started.start(run)
+    yield started
+    started.close()
+
+
+async def test_token_is_accepted_by_the_running_hub(http: httpx.AsyncClient, hub: Hub, runs: Runs):
     # given a token printed by `hub token` with the default development settings
-    result = _hub("token", "--role", "tribal_worker", "--jurisdiction", "T0001", "--fti")
+    result = runs[ACCEPTED_TOKEN]
     token = result.stdout.strip()
     # when it is used against the hub
     response = await http.post(
@@ -64,33 +206,19 @@ async def test_token_is_accepted_by_the_running_hub(http: httpx.AsyncClient, hub
     assert claims["exp"] - claims["iat"] == 3600
 
 
-def test_token_refuses_an_unknown_role():
-    result = _hub("token", "--role", "root")
+def test_token_refuses_an_unknown_role(runs: Runs):
+    result = runs[UNKNOWN_ROLE]
     assert result.returncode == 2
     assert "'root' is not one of" in result.stderr
     assert result.stdout == ""
 
 
-@pytest.mark.parametrize(
-    ("claims", "option", "needs"),
-    [
-        (["--role", "state_worker"], "--jurisdiction", "need a jurisdiction"),
-        (["--role", "state_worker", "--jurisdiction", "6"], "--jurisdiction", "two-digit"),
-        (["--role", "state_worker", "--jurisdiction", "T0001"], "--jurisdiction", "two-digit"),
-        (["--role", "state_worker", "--jurisdiction", "\u0660\u0666"], "--jurisdiction", "FIPS"),
-        (["--role", "tribal_worker"], "--jurisdiction", "need a jurisdiction"),
-        (["--role", "tribal_worker", "--jurisdiction", "06"], "--jurisdiction", "tribal code"),
-        (["--role", "employer"], "--fein", "need a fein"),
-        (["--role", "employer", "--fein", "900000001"], "--fein", "NN-NNNNNNN"),
-        (["--role", "insurer", "--fein", "90-000001"], "--fein", "NN-NNNNNNN"),
-        (["--role", "financial_institution", "--jurisdiction", "06"], "--fein", "need a fein"),
-    ],
-)
+@pytest.mark.parametrize(("claims", "option", "needs"), CLAIMS_REFUSED)
 def test_token_refuses_a_role_without_the_claims_it_needs(
-    claims: list[str], option: str, needs: str
+    runs: Runs, claims: list[str], option: str, needs: str
 ):
     # when a token is asked for a role without a claim its access rules follow
-    result = _hub("token", *claims)
+    result = runs[Run(("token", *claims))]
     # then none is printed, and the message names the option and what it needs
     assert result.returncode == 2, result
     assert result.stdout == ""
@@ -98,18 +226,9 @@ def test_token_refuses_a_role_without_the_claims_it_needs(
     assert needs in result.stderr
 
 
-@pytest.mark.parametrize(
-    "claims",
-    [
-        ["--role", "state_worker", "--jurisdiction", "41"],
-        ["--role", "tribal_worker", "--jurisdiction", "T0001", "--fti"],
-        ["--role", "employer", "--fein", "90-0000001"],
-        ["--role", "ocss_staff"],
-        ["--role", "analyst"],
-    ],
-)
-def test_token_mints_for_a_role_with_its_claims(claims: list[str]):
-    result = _hub("token", *claims)
+@pytest.mark.parametrize("claims", CLAIMS_MINTED)
+def test_token_mints_for_a_role_with_its_claims(runs: Runs, claims: list[str]):
+    result = runs[Run(("token", *claims))]
     assert result.returncode == 0, result.stderr
     assert (
         jwt.decode(result.stdout.strip(), options={"verify_signature": False})["role"]
@@ -117,8 +236,8 @@ def test_token_mints_for_a_role_with_its_claims(claims: list[str]):
     )
 
 
-def test_version_is_the_installed_package_version():
-    result = _hub("--version")
+def test_version_is_the_installed_package_version(runs: Runs):
+    result = runs[VERSION]
     assert result.returncode == 0
     assert result.stdout.strip() == f"hub, version {version(DISTRIBUTION)}"
 
@@ -169,8 +288,8 @@ def test_every_option_has_help_with_its_unit(path: tuple[str, ...], command: cli
             )
 
 
-def test_schema_prints_the_committed_sdl():
-    result = _hub("schema")
+def test_schema_prints_the_committed_sdl(runs: Runs):
+    result = runs[SCHEMA]
     assert result.returncode == 0
     assert result.stdout.strip() == (REPO / "schema.graphql").read_text().strip()
 
@@ -193,10 +312,9 @@ def test_migrate_twice_changes_nothing(tmp_path: Path):
     ]
 
 
-def test_seed_refuses_fewer_participants_than_its_scenarios_need(tmp_path: Path):
+def test_seed_refuses_fewer_participants_than_its_scenarios_need(runs: Runs):
     # the scenarios need MIN_PARTICIPANTS people: fewer is a usage error, not a traceback
-    env = {"HUB_DATA_DIR": str(tmp_path), "PATH": "/usr/bin:/bin"}
-    result = _hub("seed", "--participants", str(MIN_PARTICIPANTS - 1), env=env)
+    result = runs[TOO_FEW_PARTICIPANTS]
     assert result.returncode == 2, result
     assert "Traceback" not in result.stderr
     assert f"x>={MIN_PARTICIPANTS}" in result.stderr
@@ -211,21 +329,15 @@ def test_seed_if_empty_keeps_existing_data(tmp_path: Path):
     assert "already seeded (150 participants)" in again.stdout
 
 
-def test_production_refuses_to_start_without_a_secret(tmp_path: Path):
-    env = {"HUB_DATA_DIR": str(tmp_path), "HUB_ENV": "production", "PATH": "/usr/bin:/bin"}
-    result = _hub("token", "--role", "analyst", env=env)
+def test_production_refuses_to_start_without_a_secret(runs: Runs):
+    result = runs[PRODUCTION_WITHOUT_SECRET]
     assert result.returncode == 2
     assert "HUB_TOKEN_SECRET" in result.stderr
 
 
-@pytest.mark.parametrize("command", [("serve",), ("policy", "check")])
-def test_a_missing_policy_file_is_one_line_naming_it(tmp_path: Path, command: tuple[str, ...]):
-    env = {
-        "HUB_DATA_DIR": str(tmp_path),
-        "HUB_POLICY_FILE": str(tmp_path / "missing.csv"),
-        "PATH": "/usr/bin:/bin",
-    }
-    result = _hub(*command, env=env)
+@pytest.mark.parametrize("command", POLICY_COMMANDS)
+def test_a_missing_policy_file_is_one_line_naming_it(runs: Runs, command: tuple[str, ...]):
+    result = runs[_missing_policy(command)]
     assert result.returncode in (1, 2)
     assert result.stderr.strip().endswith("cannot read missing.csv: no such file")
     assert "Traceback" not in result.stderr
@@ -347,19 +459,12 @@ def test_a_database_a_newer_hub_migrated_is_refused(empty_databases: dict[str, s
     )
 
 
-@pytest.mark.parametrize(
-    "command", [("migrate",), ("audit", "verify"), ("seed", "--if-empty")], ids=" ".join
-)
+@pytest.mark.parametrize("command", DATABASE_COMMANDS, ids=" ".join)
 def test_an_unreachable_database_is_one_line_without_its_password(
-    tmp_path: Path, command: tuple[str, ...]
+    runs: Runs, command: tuple[str, ...]
 ):
     # given a PostgreSQL URL where nothing listens (port 1), with a password in it
-    env = {
-        "HUB_DATA_DIR": str(tmp_path),
-        "HUB_DATABASE_URL": "postgresql://hub:s3cret-pw@127.0.0.1:1/hub",
-        "PATH": "/usr/bin:/bin",
-    }
-    result = _hub(*command, env=env)
+    result = runs[_unreachable_database(command)]
     assert result.returncode == 1, result
     line = _one_line(result)
     assert line.startswith("cannot connect to the "), line
@@ -367,20 +472,11 @@ def test_an_unreachable_database_is_one_line_without_its_password(
     assert "s3cret-pw" not in result.stderr + result.stdout
 
 
-@pytest.mark.parametrize(
-    ("command", "variable", "value"),
-    [
-        (("token", "--role", "analyst"), "HUB_PORT", "eighty"),
-        (("policy", "check"), "HUB_ENV", "staging"),
-        (("audit", "verify"), "HUB_MAX_BODY_BYTES", "lots"),
-        (("migrate",), "HUB_DATABASE_URL", "mysql://hub@127.0.0.1/hub"),
-    ],
-)
+@pytest.mark.parametrize(("command", "variable", "value"), UNPARSED_SETTINGS)
 def test_a_setting_that_does_not_parse_is_one_line_naming_it(
-    tmp_path: Path, command: tuple[str, ...], variable: str, value: str
+    runs: Runs, command: tuple[str, ...], variable: str, value: str
 ):
-    env = {"HUB_DATA_DIR": str(tmp_path), variable: value, "PATH": "/usr/bin:/bin"}
-    result = _hub(*command, env=env)
+    result = runs[Run(command, ((variable, value),))]
     assert result.returncode == 2, result
     line = _one_line(result)
     assert line.startswith("configuration error: "), line
