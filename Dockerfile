@@ -27,6 +27,7 @@ COPY resolvers ./resolvers
 COPY datasources ./datasources
 COPY policy ./policy
 COPY transport ./transport
+COPY plans ./plans
 COPY demo_data ./demo_data
 COPY state_sim ./state_sim
 RUN pip install --no-deps . && rm -rf build *.egg-info
