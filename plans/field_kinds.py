@@ -28,10 +28,6 @@ class FieldKind:
     batch: Batch | None
     """Resolve every parent of a level at once."""
 
-    @property
-    def generic(self) -> bool:
-        return self.attribute is None and self.batch is None
-
 
 GENERIC = FieldKind(None, None, None)
 

@@ -95,11 +95,5 @@ class PlannedHttp:
         media_type = response_media_type(request.headers.get("accept"))
         return Response(orjson.dumps(payload), status_code=200, media_type=media_type)
 
-    def learn(self, request_body: object, viewer: Viewer) -> None:
-        """After the standard path answered this query: compile its plan for next time."""
-        key = plan_key(request_body, viewer)
-        if key is not None:
-            self.plans.learn(key)
-
 
 __all__ = ["PlannedHttp", "plan_key"]
