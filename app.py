@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import gc
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import TypedDict
@@ -111,7 +112,13 @@ def create_app(settings: Settings | None = None) -> Starlette:
             ),
         ]
         async with policy_reloading(gate, watch=settings.is_development):
+            # what the process built to start (schema, policy, modules) lives as long as it:
+            # frozen out of the cyclic collector, which otherwise walks it on every full
+            # collection (a 50-case answer's allocations cost about a fifth more without)
+            gc.collect()
+            gc.freeze()
             yield {"engines": engines, "sources": sources}
+            gc.unfreeze()
         for task in tasks:
             task.cancel()
         await asyncio.gather(*tasks, return_exceptions=True)
