@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 from graphql import (
     DirectiveNode,
@@ -28,9 +29,9 @@ CONDITIONS = frozenset({"skip", "include"})
 class Plan:
     """One query of one document, ready to run for any viewer of one role and clearance.
 
-    `fields` memoises field collection per (runtime type, selection) when no `@skip` or
-    `@include` depends on a variable; `arguments` memoises a field's argument values when
-    they are all literals. Both fill as requests run and never change an answer.
+    `fields` memoises field collection per (runtime type, selection), and `steps` what
+    each collected field takes, when no `@skip` or `@include` depends on a variable. Both
+    fill as requests run and never change an answer.
     """
 
     schema: GraphQLSchema
@@ -40,7 +41,7 @@ class Plan:
     operation_name: str | None
     static_directives: bool
     fields: dict[tuple[str, tuple[int, ...]], object] = field(default_factory=dict)
-    arguments: dict[tuple[str, int], dict[str, object]] = field(default_factory=dict)
+    steps: dict[tuple[str, int], list[Any]] = field(default_factory=dict)
 
 
 class _Shape(Visitor):

@@ -146,7 +146,9 @@ class _Run:
         self.accepted: dict[tuple[str, type], bool] = {}
         self.infos: dict[int, GraphQLResolveInfo[Any]] = {}
         self.arguments: dict[int, dict[str, Any]] = {}
-        self.steps: dict[tuple[str, int], list[_Step]] = {}
+        self.steps: dict[tuple[str, int], list[_Step]] = (
+            plan.steps if plan.static_directives else {}
+        )
 
     # -- collection --------------------------------------------------------------------
 
@@ -200,7 +202,10 @@ class _Run:
         collected = cached[1]  # type: ignore[index]
         if collected.new_defer_usages:
             raise Declined("@defer")
-        return self._steps(root, collected)
+        steps = self.steps.get((root.name, 0))
+        if steps is None:
+            steps = self.steps[(root.name, 0)] = self._steps(root, collected)
+        return steps
 
     def _steps(self, runtime: GraphQLObjectType, collected: CollectedFields) -> list[_Step]:
         steps = []
