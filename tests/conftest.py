@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import atexit
 import os
 import shutil
 import uuid
@@ -27,6 +28,7 @@ from settings import SQL_SOURCES, Settings, load_settings
 from tests.services.client_tls import CLIENT_TLS
 from tests.services.postgres import (
     create_database,
+    drop_database,
     drop_databases_later,
     finish_dropping,
     postgres_server_url,
@@ -135,6 +137,11 @@ def _seed(backend: str, tmp_path_factory: pytest.TempPathFactory) -> Seed:
         suffix = uuid.uuid4().hex[:8]
         names = {source: f"hub_seed_{source}_{suffix}" for source in SQL_SOURCES}
 
+        if not _TEMPLATES:
+            # a process that ends without pytest's session finish (a script using these
+            # helpers, an interrupted run) still drops the seed
+            atexit.register(_drop_templates)
+
         async def create() -> dict[str, str]:
             created: dict[str, str] = {}
             for source, name in names.items():
@@ -147,6 +154,18 @@ def _seed(backend: str, tmp_path_factory: pytest.TempPathFactory) -> Seed:
         seed = Seed(Path(folder), names)
     _SEEDS[backend] = seed
     return seed
+
+
+def _drop_templates() -> None:
+    """Drop what is left of the PostgreSQL seed, at the process's exit."""
+    server = postgres_server_url()
+
+    async def drop() -> None:
+        while _TEMPLATES:
+            await drop_database(server, _TEMPLATES.pop())
+
+    _SEEDS.pop("postgres", None)
+    asyncio.run(drop())
 
 
 def pytest_sessionfinish(session: pytest.Session) -> None:
