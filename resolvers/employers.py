@@ -92,13 +92,6 @@ async def resolve_employers(
     return build_connection(found, LIST_NAME, employer_view)
 
 
-async def load_employer(info: Info[Context, None], employer_id: int) -> EmployerView:
-    found = await info.context.loaders.employer_by_id.load(employer_id)
-    if found is None:
-        raise NotFound("employer not found")
-    return employer_view(found)
-
-
 async def employers_of(
     roots: Sequence[NewHireView | QuarterlyWageView | NoticeView], info: Info[Context, None]
 ) -> list[EmployerView | HubError]:

@@ -30,3 +30,24 @@ async def test_employers_filter_and_detail(http: httpx.AsyncClient, hub: Hub):
     assert one["employer"]["fein"] == "90-0000001"
     none = await post(http, headers, '{ employer(fein: "99-9999999") { fein } }')
     assert none["employer"] is None
+
+
+async def test_employers_by_state_take_its_fips_code_or_its_postal_abbreviation(
+    http: httpx.AsyncClient, hub: Hub
+):
+    headers = hub.headers("analyst")
+    query = "query S($s: String) { employers(state: $s, first: 100) { edges { node { fein } } } }"
+
+    async def feins(state: str) -> set[str]:
+        found = await post(http, headers, query, s=state)
+        return {e["node"]["fein"] for e in found["employers"]["edges"]}
+
+    by_code, by_postal, lower = await feins("06"), await feins("CA"), await feins("ca")
+    assert nonempty(sorted(by_code), "employers in California")
+    assert by_code == by_postal == lower
+    refused = await http.post(
+        "/graphql", json={"query": query, "variables": {"s": "98"}}, headers=headers
+    )
+    error = refused.json()["errors"][0]
+    assert error["extensions"]["code"] == "BAD_USER_INPUT"
+    assert error["message"] == "unknown state"
