@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from enum import Enum
 from typing import Any
 
@@ -27,6 +28,21 @@ class Thing:
 @strawberry.type
 class Box(Thing):
     size: int
+
+    @strawberry.field
+    async def partner(self) -> Box | None:
+        return (await _partners([self], None))[0]  # type: ignore[return-value]
+
+
+PARTNERS: list[object] = []
+"""What the batch of `Box.partner` answers for each parent, in order (set by a test)."""
+
+
+async def _partners(roots: Sequence[Any], info: Any) -> list[object]:
+    answer = PARTNERS[: len(roots)]
+    if isinstance(answer[0], type) and issubclass(answer[0], Exception):
+        raise answer[0]("every partner")
+    return answer
 
 
 @strawberry.type
@@ -84,6 +100,15 @@ SCHEMA = strawberry.Schema(query=Query, types=[Box])
 KINDS = FieldKinds(SCHEMA)
 
 
+@pytest.fixture
+def batched(monkeypatch: pytest.MonkeyPatch) -> list[object]:
+    """`Box.partner` answered for a whole level by `_partners` (as resolvers/batches.py does)."""
+    monkeypatch.setattr("plans.field_kinds.BATCHES", {"Box.partner": _partners})
+    monkeypatch.setattr("tests.plans.test_execution.KINDS", FieldKinds(SCHEMA))
+    PARTNERS.clear()
+    return PARTNERS
+
+
 async def _run(query: str, variables: dict[str, Any] | None = None) -> Any:
     plan = compile_plan(KINDS, query, None)
     assert plan is not None
@@ -138,3 +163,25 @@ async def test_conditions_on_variables_are_evaluated_per_request():
 async def test_what_the_standard_path_would_word_differently_is_declined(query: str):
     with pytest.raises(Declined):
         await _run(query)
+
+
+async def test_a_batch_answers_each_parent_and_its_errors_are_theirs(batched: list[object]):
+    batched.extend([NotFound("gone"), Box(name="p", size=9)])
+    answer = await _run("{ things { name ... on Box { partner { size } } } }")
+    assert answer.data == {
+        "things": [{"name": "a", "partner": None}, {"name": "b", "partner": {"size": 9}}]
+    }
+    assert [(e.message, e.path) for e in answer.errors] == [("gone", ["things", 0, "partner"])]
+
+
+async def test_a_batch_that_fails_fails_every_parent(batched: list[object]):
+    batched.extend([NotFound, NotFound])
+    answer = await _run("{ things { ... on Box { partner { size } } } }")
+    assert answer.data == {"things": [{"partner": None}, {"partner": None}]}
+    assert [e.path for e in answer.errors] == [["things", 0, "partner"], ["things", 1, "partner"]]
+
+
+async def test_a_batch_that_breaks_is_declined(batched: list[object]):
+    batched.extend([RuntimeError, RuntimeError])
+    with pytest.raises(Declined):
+        await _run("{ things { ... on Box { partner { size } } } }")
