@@ -159,7 +159,9 @@ async def _connection(engine: AsyncEngine) -> AsyncIterator[AsyncConnection]:
     try:
         yield connection
     finally:
-        await connection.close()
+        # a cancelled operation (a WebSocket client gone mid-read) still hands its
+        # connection back whole: cancelled halfway, the pool's reset fails and logs
+        await asyncio.shield(connection.close())
 
 
 async def _read_once(engine: AsyncEngine, work: Callable[[AsyncConnection], Awaitable[T]]) -> T:
