@@ -78,9 +78,7 @@ class ReadScope:
     async def _drop(held: _Held) -> None:
         dead, held.connection = held.connection, None
         if dead is not None:
-            if not dead.invalidated:
-                await dead.invalidate()
-            await dead.close()
+            await asyncio.shield(_discard(dead))
 
     async def release(self, engine: AsyncEngine | None = None) -> None:
         """Give back the connection to `engine` (None: every one); a later read takes another."""
@@ -138,6 +136,13 @@ async def write_transaction(engine: AsyncEngine) -> AsyncIterator[AsyncConnectio
         yield connection
 
 
+async def _discard(connection: AsyncConnection) -> None:
+    """Close a connection that may be mid-statement: invalidated, never reset for reuse."""
+    if not connection.invalidated:
+        await connection.invalidate()
+    await connection.close()
+
+
 async def _autocommit(engine: AsyncEngine) -> AsyncConnection:
     connection = await engine.connect()
     try:
@@ -156,12 +161,18 @@ async def _connection(engine: AsyncEngine) -> AsyncIterator[AsyncConnection]:
             yield connection
         return
     connection = await _autocommit(engine)
+    ended = False  # the statement ended, with or without an error: the connection is fine
     try:
         yield connection
+        ended = True
+    except Exception:
+        ended = True
+        raise
     finally:
-        # a cancelled operation (a WebSocket client gone mid-read) still hands its
-        # connection back whole: cancelled halfway, the pool's reset fails and logs
-        await asyncio.shield(connection.close())
+        # cancelled (a WebSocket client gone mid-read), perhaps mid-statement: the
+        # connection is discarded, not reset into the pool; shielded either way, so a
+        # second cancellation cannot leave the pool's close half done (and logged)
+        await asyncio.shield(connection.close() if ended else _discard(connection))
 
 
 async def _read_once(engine: AsyncEngine, work: Callable[[AsyncConnection], Awaitable[T]]) -> T:
