@@ -253,7 +253,7 @@ class _Run:
         return values
 
     def field_error(self, error: Exception, step: _Step, item: _Item) -> None:
-        """Record a field's error as graphql-core does, its null carried up to a nullable place.
+        """Record a field's error as graphql-core does; a lone root field's null nulls `data`.
 
         Once `data` is nulled, no later error is reported (graphql-core's
         `CollectedErrors`): nothing of the answer is left for it to be about.
@@ -261,7 +261,7 @@ class _Run:
         if not isinstance(error, HubError):
             raise Declined(type(error).__name__) from None  # the standard path masks it
         path = (*item.path, step.key)
-        if self._nulled(path):
+        if self.data_nulled:
             return
         self.errors.append(located_error(error, step.nodes, list(path)))
         assert step.definition is not None
@@ -273,9 +273,6 @@ class _Run:
         if not item.root or self.root_fields != 1:
             raise Declined("null carried past a field with siblings")
         self.data_nulled = True
-
-    def _nulled(self, path: Path) -> bool:
-        return self.data_nulled
 
     async def level(self, items: list[_Item]) -> None:
         while items:
