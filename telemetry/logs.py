@@ -1,0 +1,73 @@
+"""Log lines as JSON objects (or plain text, for a developer's terminal), with the request id.
+
+`configure_logging` puts one handler on the root logger: python-json-logger's formatter
+(one JSON object per line: `time`, `level`, `logger`, `message`, and the fields a call
+passes in `extra`, such as the access line's), or a text format. Its filter adds the id
+of the request the line was written in (`request_id`), so every line of one request can
+be found by the id its answer carried. Messages are the hub's fixed texts with its own
+words in them; JSON escapes whatever a line holds, so no line can make another.
+
+uvicorn's loggers have no handlers of their own under `hub serve` (`log_config=None`):
+their lines go through the same handler. uvicorn's access log stays off: its line holds
+the query string, and `GET /graphql?query=...&variables=...` would put both in the log.
+The hub's own access line (`hub.access`, `transport.observed_requests`) replaces it.
+"""
+
+from __future__ import annotations
+
+import logging
+import sys
+from typing import TextIO
+
+from pythonjsonlogger.json import JsonFormatter
+
+from telemetry.requests import current_request
+
+LOG_FORMATS = ("json", "text")
+TEXT_FORMAT = "%(asctime)s %(levelname)s %(name)s %(message)s"
+QUIET_LOGGERS = ("aiosqlite", "asyncpg", "sqlalchemy.engine")
+"""Drivers log statements with their parameters at DEBUG: never let SSNs reach a log."""
+
+
+class RequestIdFilter(logging.Filter):
+    """Give each record the id of the request it was written in (or none)."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if not hasattr(record, "request_id"):
+            current = current_request()
+            if current is not None:
+                record.request_id = current.request_id
+        return True
+
+
+def json_formatter() -> logging.Formatter:
+    """One JSON object per line: time (UTC, ISO 8601), level, logger, message, extras."""
+    return JsonFormatter(
+        "{levelname}{name}{message}",
+        style="{",
+        rename_fields={"levelname": "level", "name": "logger"},
+        timestamp="time",
+    )
+
+
+def build_handler(log_format: str, stream: TextIO | None = None) -> logging.Handler:
+    handler = logging.StreamHandler(stream or sys.stderr)
+    handler.setFormatter(
+        json_formatter() if log_format == "json" else logging.Formatter(TEXT_FORMAT)
+    )
+    handler.addFilter(RequestIdFilter())
+    return handler
+
+
+def configure_logging(log_format: str, stream: TextIO | None = None) -> None:
+    """Send every logger's lines at INFO and above through one handler of `log_format`."""
+    root = logging.getLogger()
+    for handler in list(root.handlers):
+        if getattr(handler, "hub_handler", False):
+            root.removeHandler(handler)
+    handler = build_handler(log_format, stream)
+    handler.hub_handler = True  # type: ignore[attr-defined]
+    root.addHandler(handler)
+    root.setLevel(logging.INFO)
+    for name in QUIET_LOGGERS:
+        logging.getLogger(name).setLevel(logging.WARNING)
