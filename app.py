@@ -35,12 +35,16 @@ from policy.reloading import policy_reloading
 from policy.retention import purge_on_schedule
 from schema import build_schema
 from settings import Settings, load_settings
+from telemetry.metrics import watch_circuits
+from telemetry.tracing import configure_tracing
 from transport.bearer import BearerAuthentication
 from transport.body_limit import BodySizeLimit
 from transport.downloads import build_download_routes
 from transport.graphiql import build_ide_routes
 from transport.graphql_http import HubGraphQL
 from transport.health import build_health_routes
+from transport.metrics_endpoint import build_metrics_routes
+from transport.observed_requests import ObservedRequests
 from transport.source_scope import SourceScope
 
 # pooled connections to the states' case systems, shared by every request
@@ -91,6 +95,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
     state_client = httpx.AsyncClient(limits=STATE_SYSTEM_LIMITS)
     sources = build_sources(settings, engines, state_client)
     gate = load_gate(settings.policy_file)
+    watch_circuits(sources.state_systems)  # type: ignore[arg-type]
     graphql = HubGraphQL(
         build_schema(
             max_depth=settings.max_query_depth, hide_suggestions=not settings.is_development
@@ -102,6 +107,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
 
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[State]:
+        tracing = configure_tracing(settings.otlp_endpoint)
         await sources.bus.start()
         tasks = [
             asyncio.create_task(
@@ -126,16 +132,20 @@ def create_app(settings: Settings | None = None) -> Starlette:
         await dispose_engines(engines)
         await sources.blobs.close()
         await state_client.aclose()
+        if tracing is not None:
+            tracing.shutdown()  # the spans still batched leave now
 
     app = Starlette(
         routes=[
             Route("/graphql", graphql),  # every method: the view answers 405 with a code
             WebSocketRoute("/graphql", graphql),
             *build_health_routes(),
+            *build_metrics_routes(settings.metrics_token),
             *build_ide_routes(settings),
             *build_download_routes(sources=sources, settings=settings, gate=gate),
         ],
         middleware=[
+            Middleware(ObservedRequests),
             Middleware(BodySizeLimit, max_bytes=settings.max_body_bytes),
             Middleware(BearerAuthentication, settings=settings.token),
             Middleware(SourceScope),

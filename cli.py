@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import logging
 import os
 import sys
 from collections.abc import Awaitable, Callable
@@ -26,7 +25,16 @@ from policy.commands import policy_group
 from policy.gate import load_gate
 from policy.retention import RETENTION_YEARS, years_before
 from policy.tokens import ROLES, ClaimsRefused, issue_token
-from settings import HOST, PORT, SQL_SOURCES, Settings, SettingsError, load_settings
+from settings import (
+    HOST,
+    LOG_FORMAT,
+    PORT,
+    SQL_SOURCES,
+    Settings,
+    SettingsError,
+    load_settings,
+)
+from telemetry.logs import configure_logging
 
 T = TypeVar("T")
 DISTRIBUTION = "child-support-hub"
@@ -55,10 +63,7 @@ class HubCommands(click.Group):
 @click.version_option(package_name=DISTRIBUTION, prog_name="hub")
 def main() -> None:
     """The child support data exchange hub."""
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
-    # drivers log statements with their parameters at DEBUG: never let SSNs reach a log
-    for driver in ("aiosqlite", "asyncpg", "sqlalchemy.engine"):
-        logging.getLogger(driver).setLevel(logging.WARNING)
+    configure_logging(LOG_FORMAT.read(os.environ))
 
 
 @main.command()
@@ -93,8 +98,10 @@ def serve(host: str | None, port: int | None) -> None:
             factory=True,
             host=host or settings.host,
             port=port or settings.port,
-            # access lines would carry query strings, and GET queries can carry PII
+            # access lines would carry query strings, and GET queries can carry PII: the
+            # hub writes its own (`hub.access`), and uvicorn's lines go through its handler
             access_log=False,
+            log_config=None,
             http=HubH11Protocol,  # an unparsable request is refused with a contract code
             log_level="info",
         )

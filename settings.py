@@ -295,6 +295,28 @@ AUDIT_DISCARD = Setting(
     " costs; development only (`production` refuses to start with it)",
     shown="`off`",
 )
+# observability (issue 11): README "Observability"
+LOG_FORMAT = Setting(
+    "HUB_LOG_FORMAT",
+    _one_of("json", "text"),
+    "json",
+    "`json`: one JSON object per log line; `text`: plain lines, for a terminal",
+)
+METRICS_TOKEN = Setting(
+    "HUB_METRICS_TOKEN",
+    _text,
+    "",
+    "the bearer token `GET /metrics` requires; empty: metrics are served to loopback only",
+    shown="",
+)
+OTLP_ENDPOINT = Setting(
+    "HUB_OTLP_ENDPOINT",
+    _text,
+    "",
+    "where traces are sent over OTLP/HTTP (e.g. `http://collector:4318/v1/traces`);"
+    " empty: no traces",
+    shown="",
+)
 
 SETTINGS: tuple[Setting[object], ...] = (
     ENV,
@@ -328,6 +350,9 @@ SETTINGS: tuple[Setting[object], ...] = (
     GRAPHIQL_ASSETS_DIR,
     COMPILED_PLANS,
     AUDIT_DISCARD,
+    LOG_FORMAT,
+    METRICS_TOKEN,
+    OTLP_ENDPOINT,
 )
 """Every variable the hub reads, in the order the README's table lists them."""
 
@@ -393,6 +418,11 @@ class Settings:
     """Serve queries the hub has seen through compiled plans (`plans/`)."""
     audit_discard: bool = False
     """Drop audit events instead of storing them (development only: measuring the audit write)."""
+    log_format: str = "json"
+    metrics_token: str = field(default="", repr=False)
+    """Who may scrape `/metrics` (empty: loopback clients only)."""
+    otlp_endpoint: str = ""
+    """Where spans go (empty: no tracing)."""
 
     @property
     def is_development(self) -> bool:
@@ -496,4 +526,7 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
         state_system_timeout=STATE_SYSTEM_TIMEOUT.read(env),
         compiled_plans=COMPILED_PLANS.read(env),
         audit_discard=_audit_discard(env, hub_env),
+        log_format=LOG_FORMAT.read(env),
+        metrics_token=METRICS_TOKEN.read(env),
+        otlp_endpoint=OTLP_ENDPOINT.read(env),
     )

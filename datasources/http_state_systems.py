@@ -22,6 +22,8 @@ import httpx
 
 from datasources.state_system_wire import MalformedAnswer, decode_answer
 from datasources.state_systems import CaseRef, CaseViewRecord, Unavailable
+from telemetry.sources import instrumented, observe_state_system_call
+from telemetry.tracing import span
 
 logger = logging.getLogger(__name__)
 
@@ -84,6 +86,7 @@ class _Breaker:
         self._trial = False
 
 
+@instrumented("state_systems")
 class HttpStateSystemSource:
     """`StateSystemSource` over the states' HTTP case systems (one shared pooled client)."""
 
@@ -123,6 +126,10 @@ class HttpStateSystemSource:
         breaker = self._breakers.get(jurisdiction)
         return "closed" if breaker is None else breaker.state
 
+    def circuit_states(self) -> dict[str, str]:
+        """Each jurisdiction asked so far, and its circuit's state (as `circuit_state`)."""
+        return {code: breaker.state for code, breaker in self._breakers.items()}
+
     def _base_url(self, jurisdiction: str) -> str | None:
         if isinstance(self._urls, Mapping):
             return self._urls.get(jurisdiction)
@@ -139,12 +146,16 @@ class HttpStateSystemSource:
         if not breaker.allow():
             return Unavailable("circuit open")
         url = f"{base.rstrip('/')}/states/{jurisdiction}/cases/query"
+        started = time.perf_counter()
         try:
-            answer = await self._fetch(jurisdiction, url, case_ids)
+            with span("state_systems.query", {"hub.jurisdiction": jurisdiction}):
+                answer = await self._fetch(jurisdiction, url, case_ids)
         except BaseException:
             breaker.abandon()
             raise
-        change = breaker.record(not isinstance(answer, Unavailable))
+        ok = not isinstance(answer, Unavailable)
+        observe_state_system_call(jurisdiction, time.perf_counter() - started, ok=ok)
+        change = breaker.record(ok)
         if change is not None:
             log = logger.warning if change == "opened" else logger.info
             log("state system %s: circuit %s", jurisdiction, change)

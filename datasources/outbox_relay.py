@@ -17,6 +17,7 @@ from typing import Protocol
 
 from datasources.memory_bus import check_cancelled
 from datasources.notice_bus import BusUnavailable, NoticeBus
+from telemetry.metrics import NOTICES_RELAYED
 
 logger = logging.getLogger(__name__)
 
@@ -55,6 +56,7 @@ async def drain_all(source: OutboxSource, bus: NoticeBus) -> int:
     total = 0
     while published := await source.drain_outbox(bus.publish):
         total += published
+        NOTICES_RELAYED.inc(published)
         check_cancelled()
     return total
 

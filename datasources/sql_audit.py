@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import time
 from collections.abc import AsyncGenerator, AsyncIterator, Sequence
 from contextlib import aclosing, asynccontextmanager, nullcontext, suppress
 from dataclasses import dataclass
@@ -41,6 +42,8 @@ from datasources.keyset import parse_int_key
 from datasources.models.audit import AuditBase, AuditCheckpointRow, AuditEventRow, AuditHeadRow
 from datasources.pages import Page, PageRequest
 from datasources.read_connections import read, release_reads
+from telemetry.metrics import count_audit_commit
+from telemetry.sources import instrumented
 
 logger = logging.getLogger(__name__)
 
@@ -116,6 +119,7 @@ async def _add_checkpoint(conn: AsyncConnection, seq: int, hash_: str, at: datet
     await conn.execute(insert(_CHECKPOINTS), [row])
 
 
+@instrumented("audit")
 class SqlAuditTrail:
     """`AuditTrail` over the audit database."""
 
@@ -131,7 +135,7 @@ class SqlAuditTrail:
         self._checkpoint_every = checkpoint_every
         self._verify_chunk = verify_chunk
         self._local_writers = asyncio.Lock()
-        self._group = GroupCommit(self._append_group)
+        self._group = GroupCommit(self._append_counted)
 
     @asynccontextmanager
     async def _transaction(self, *, write: bool) -> AsyncIterator[AsyncConnection]:
@@ -163,6 +167,15 @@ class SqlAuditTrail:
         # of the pool the commit takes a connection from)
         await release_reads()
         await self._group.submit(drafts)
+
+    async def _append_counted(self, drafts: list[AuditEventDraft]) -> None:
+        started = time.perf_counter()
+        ok = False
+        try:
+            await self._append_group(drafts)
+            ok = True
+        finally:
+            count_audit_commit(len(drafts), time.perf_counter() - started, ok=ok)
 
     async def _append_group(self, drafts: list[AuditEventDraft]) -> None:
         try:

@@ -17,6 +17,7 @@ from datasources.keyset import align_many, align_one, fetch_page
 from datasources.models.documents import DocumentsBase
 from datasources.pages import Page, PageRequest
 from datasources.read_connections import read, read_batch, write_transaction
+from telemetry.sources import instrumented
 
 _TABLE: Table = DocumentsBase.metadata.tables["documents"]
 _D = _TABLE.c
@@ -35,6 +36,7 @@ def _document(row: Row[Any]) -> DocumentRecord:
     return DocumentRecord(**values)
 
 
+@instrumented("documents")
 class SqlDocumentSource:
     """`DocumentSource` over the exchange's own database."""
 

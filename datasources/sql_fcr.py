@@ -31,6 +31,7 @@ from datasources.models.fcr import (
 )
 from datasources.pages import Page, PageRequest
 from datasources.read_connections import read, read_batch, write_transaction
+from telemetry.sources import instrumented
 
 _P = ParticipantRow.__table__.c
 _C = CaseRow.__table__.c
@@ -81,6 +82,7 @@ def _case(row: Row[Any]) -> CaseRecord:
     return CaseRecord(**row._mapping)
 
 
+@instrumented("fcr")
 class SqlFcrSource:
     """`FcrSource` over the FCR's own database."""
 

@@ -28,6 +28,7 @@ from datasources.ndnh import (
 )
 from datasources.pages import Page, PageRequest
 from datasources.read_connections import read, read_batch
+from telemetry.sources import instrumented
 
 _E = EmployerRow.__table__.c
 _EA = EmployerAddressRow.__table__.c
@@ -64,6 +65,7 @@ def _employer(row: Row[Any]) -> EmployerRecord:
     return EmployerRecord(**row._mapping)
 
 
+@instrumented("ndnh")
 class SqlNdnhSource:
     """`NdnhSource` over the NDNH's own database."""
 

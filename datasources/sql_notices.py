@@ -18,6 +18,7 @@ from datasources.models.notices import NoticeOutboxRow, NoticeStateRow, Terminat
 from datasources.notices import NoticeDraft, NoticeFilter, TerminationNoticeRecord
 from datasources.pages import Page, PageRequest
 from datasources.read_connections import read, read_rows, write_transaction
+from telemetry.sources import instrumented
 
 _N = TerminationNoticeRow.__table__.c
 _S = NoticeStateRow.__table__.c
@@ -77,6 +78,7 @@ def _values(draft: NoticeDraft, now: datetime) -> dict[str, Any]:
     }
 
 
+@instrumented("notices")
 class SqlNoticeSource:
     """`NoticeSource` over the notices database.
 

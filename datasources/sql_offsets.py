@@ -23,6 +23,7 @@ from datasources.offsets import (
 )
 from datasources.pages import Page, PageRequest
 from datasources.read_connections import read, read_batch, write_transaction
+from telemetry.sources import instrumented
 
 _O = OffsetCertificationRow.__table__.c
 UPDATE_ATTEMPTS = 5
@@ -44,6 +45,7 @@ def _certification(row: Row[Any]) -> OffsetCertificationRecord:
     return OffsetCertificationRecord(**row._mapping)
 
 
+@instrumented("offsets")
 class SqlOffsetSource:
     """`OffsetSource` over the offset files' own database."""
 

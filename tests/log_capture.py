@@ -1,12 +1,15 @@
 """Every log line the test session produces, scanned for PII when the session ends.
 
 This module is a pytest plugin (tests/conftest.py names it in `pytest_plugins`).
-Its `pytest_configure` installs the capture once at session start: it wraps the log
-record factory, so every record any logger creates reaches the capture, also those
-of loggers that do not propagate to the root (uvicorn's `uvicorn`, `uvicorn.error`
-and `uvicorn.access`, whose handlers uvicorn replaces each time a server is
-configured). The hub's own loggers are set to DEBUG so that all they write is seen;
-the root stays at INFO, the level `hub serve` logs at.
+Its `pytest_configure` installs the capture once at session start: it wraps
+`logging.Logger.makeRecord`, so every record any logger creates reaches the capture,
+also those of loggers that do not propagate to the root (uvicorn's `uvicorn`,
+`uvicorn.error` and `uvicorn.access`, whose handlers uvicorn replaces each time a server
+is configured), and it reaches it with the fields the call passed in `extra` (the JSON
+formatter writes them, and the hub's access line is made of them): each captured line
+is the record's text followed by those fields as JSON. The hub's own loggers are set
+to DEBUG so that all they write is seen; the root stays at INFO, the level `hub serve`
+logs at.
 
 Its session-scoped autouse fixture `log_scan` scans every captured line in its
 teardown, which runs after every other test and fixture of the session, whatever the
@@ -17,6 +20,7 @@ so the report does not repeat what it found.
 
 from __future__ import annotations
 
+import json
 import logging
 import re
 import threading
@@ -52,6 +56,16 @@ HUB_LOGGERS = (
 """The hub's own logger namespaces (`hub.*` and the `__name__` loggers of its packages)."""
 
 FORMAT = "%(levelname)s %(name)s %(message)s"
+_STANDARD_FIELDS = frozenset(vars(logging.LogRecord("", 0, "", 0, "", None, None))) | {
+    "message",
+    "asctime",
+    "taskName",
+}
+
+
+def _extra_fields(record: logging.LogRecord) -> dict[str, object]:
+    """The fields a call passed in `extra` (and a filter added), as a JSON formatter writes them."""
+    return {key: value for key, value in vars(record).items() if key not in _STANDARD_FIELDS}
 
 
 class LogCapture(logging.Handler):
@@ -70,6 +84,9 @@ class LogCapture(logging.Handler):
 
     def emit(self, record: logging.LogRecord) -> None:
         line = self.format(record)
+        extra = _extra_fields(record)
+        if extra:
+            line = f"{line} {json.dumps(extra, default=str, ensure_ascii=False)}"
         with self._guard:
             self.lines.append(line)
             self.names.append(record.name)
@@ -88,14 +105,14 @@ def install(capture: LogCapture = CAPTURE) -> None:
     if _installed:
         return
     _installed = True
-    previous: Callable[..., logging.LogRecord] = logging.getLogRecordFactory()
+    previous: Callable[..., logging.LogRecord] = logging.Logger.makeRecord
 
-    def factory(*args: object, **kwargs: object) -> logging.LogRecord:
-        record = previous(*args, **kwargs)
+    def make_record(self: logging.Logger, *args: object, **kwargs: object) -> logging.LogRecord:
+        record = previous(self, *args, **kwargs)  # `extra` is on it by now
         capture.handle(record)
         return record
 
-    logging.setLogRecordFactory(factory)
+    logging.Logger.makeRecord = make_record  # type: ignore[method-assign]
     if logging.getLogger().level > logging.INFO:
         logging.getLogger().setLevel(logging.INFO)
     for name in HUB_LOGGERS:

@@ -17,6 +17,8 @@ import orjson
 from starlette.responses import Response
 from starlette.types import Send
 
+from telemetry.requests import note_codes
+
 JSON = "application/json"
 BEARER_CHALLENGE = 'Bearer realm="child-support-hub"'
 """The `WWW-Authenticate` value of every 401: the hub wants a bearer token."""
@@ -24,6 +26,7 @@ BEARER_CHALLENGE = 'Bearer realm="child-support-hub"'
 
 def error_body(message: str, code: str, extensions: Mapping[str, str] | None = None) -> bytes:
     """The body of one error with its contract code (and further extensions, after it)."""
+    note_codes((code,))
     error = {"message": message, "extensions": {"code": code, **(extensions or {})}}
     return orjson.dumps({"errors": [error]})
 

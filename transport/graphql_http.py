@@ -35,6 +35,7 @@ from policy.gate import Gate
 from resolvers.context import Context, build_context
 from schema.errors import INTERNAL_MESSAGE
 from settings import Settings
+from telemetry.requests import error_codes, note_codes, note_operation
 from transport.bearer import VIEWER_KEY
 from transport.body_limit import BodyTooLarge
 from transport.graphiql import render_ide_html
@@ -132,6 +133,7 @@ class HubGraphQL(GraphQL[Context, None]):
         request_data: GraphQLRequestData,
     ) -> ExecutionResult:
         method = request_adapter.method
+        note_operation(request_data.operation_name, request_data.query)
         allowed = {OperationType.QUERY}
         if method == "POST":
             allowed.add(OperationType.MUTATION)  # subscriptions are served over WebSocket
@@ -175,6 +177,7 @@ class HubGraphQL(GraphQL[Context, None]):
     ) -> GraphQLHTTPResponse:
         if result.errors:
             result.errors = in_answer_order(result.errors, result.data)
+            note_codes(error_codes(result.errors))
         answer = await super().process_result(request, result)
         if _is_request_error(result) and _accepted(request) == GRAPHQL_RESPONSE_JSON:
             answer.pop("data", None)

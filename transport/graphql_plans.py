@@ -27,6 +27,7 @@ from policy.tokens import Viewer
 from resolvers.context import build_context
 from schema.errors import INTERNAL_MESSAGE, label_errors
 from settings import Settings
+from telemetry.requests import error_codes, note_codes, note_operation
 from transport.media_types import response_media_type
 from transport.request_json import decode_request_json
 
@@ -69,9 +70,10 @@ class PlannedHttp:
             return None
         key = plan_key(body, viewer)
         plan = self.plans.get(key) if key is not None else None
-        if plan is None:
+        if plan is None or key is None:
             return None
         variables = body.get("variables")
+        note_operation(key[1], key[0])
         context = build_context(
             request, viewer, sources=self.sources, settings=self.settings, gate=self.gate
         )
@@ -89,6 +91,7 @@ class PlannedHttp:
             data = None
             errors = [GraphQLError(INTERNAL_MESSAGE, extensions={"code": "INTERNAL_SERVER_ERROR"})]
         label_errors(errors, None)
+        note_codes(error_codes(errors))
         payload: dict[str, object] = {"data": data}
         if errors:
             payload["errors"] = [error.formatted for error in errors]

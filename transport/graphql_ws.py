@@ -37,6 +37,7 @@ from policy.audit import AuditLog, write_before_answer
 from policy.tokens import TokenRefused, Viewer, authenticate
 from resolvers.context import Context, build_operation_context, renew_for_next_result
 from schema.errors import INTERNAL_MESSAGE
+from telemetry.metrics import SUBSCRIPTIONS_OPEN
 
 if TYPE_CHECKING:
     from strawberry.schema.schema import StreamResult
@@ -179,6 +180,7 @@ class HubTransportWsHandler(BaseGraphQLTransportWSHandler[Context, None]):
     async def run_operation(self, operation: Operation[Context, None]) -> None:
         """Run one operation in its own context; every failure is an `error` with a code."""
         context = self._contexts[operation.id]
+        SUBSCRIPTIONS_OPEN.inc()
         try:
             results = await self.schema.stream(
                 operation.query,
@@ -199,6 +201,7 @@ class HubTransportWsHandler(BaseGraphQLTransportWSHandler[Context, None]):
             logger.error("WebSocket operation failed (%s)", type(error).__name__)
             await self._send_errors(operation, [_error(INTERNAL_MESSAGE, "INTERNAL_SERVER_ERROR")])
         finally:
+            SUBSCRIPTIONS_OPEN.dec()
             self._contexts.pop(operation.id, None)
 
     async def _send_results(
