@@ -25,8 +25,9 @@ from telemetry.requests import current_request
 
 LOG_FORMATS = ("json", "text")
 TEXT_FORMAT = "%(asctime)s %(levelname)s %(name)s %(message)s"
-QUIET_LOGGERS = ("aiosqlite", "asyncpg", "sqlalchemy.engine")
-"""Drivers log statements with their parameters at DEBUG: never let SSNs reach a log."""
+QUIET_LOGGERS = ("aiosqlite", "asyncpg", "sqlalchemy.engine", "httpx", "httpcore")
+"""Drivers log statements with their parameters at DEBUG, and httpx every URL it asks at
+INFO, query string and all: never let SSNs reach a log."""
 
 
 class RequestIdFilter(logging.Filter):
