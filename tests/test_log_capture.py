@@ -103,3 +103,18 @@ def test_a_session_that_logs_an_ssn_fails_and_a_clean_one_passes(tmp_path: Path)
     assert SSN not in output
     # and the clean run exits 0
     assert passed.returncode == pytest.ExitCode.OK, passed.stdout + passed.stderr
+
+
+def test_log_scan_sees_the_fields_a_call_passes_in_extra():
+    # given a record whose message is clean and whose `extra` field (as the JSON formatter
+    # writes it, and as the access line is made) holds an SSN; made directly, as
+    # `Logger.makeRecord` would with `extra`, so that the session's own scan does not see it
+    record = _record("hub.selftest", "request")
+    record.operation = SSN
+    capture = LogCapture()
+    capture.handle(record)
+    # then the scan finds it, and a record without such fields stays one plain line
+    assert ssn_findings(capture.lines) == [capture.lines[0]]
+    assert '"operation": "912-34-5678"' in capture.lines[0]
+    capture.handle(_record("hub.selftest", "clean"))
+    assert capture.lines[1] == "ERROR hub.selftest clean"

@@ -13,10 +13,10 @@ from typing import Any
 import httpx
 import pytest
 
+from telemetry.logs import build_handler
 from tests.conftest import Hub
 from tests.log_capture import KNOWN_VALUES, pii_kind
 from tests.telemetry.test_metrics_http import CASES, SEARCH, _a_seeded_ssn
-from telemetry.logs import build_handler
 
 TRACE_ID = "4bf92f3577b34da6a3ce929d0e0e4736"
 TRACEPARENT = f"00-{TRACE_ID}-00f067aa0ba902b7-01"
@@ -64,9 +64,8 @@ async def test_the_request_id_comes_from_traceparent_or_x_request_id_and_goes_ba
     # a malformed traceparent falls back, and a refusal carries its id too
     zero = f"00-{'0' * 32}-00f067aa0ba902b7-01"
     refused = await http.post("/graphql", json=body, headers={"traceparent": zero})
-    assert refused.status_code == 401 and re.fullmatch(
-        r"[0-9a-f]{32}", refused.headers["x-request-id"]
-    )
+    assert refused.status_code == 401
+    assert re.fullmatch(r"[0-9a-f]{32}", refused.headers["x-request-id"])
     # and every new id is its own
     ids = {(await http.get("/healthz")).headers["x-request-id"] for _ in range(3)}
     assert len(ids) == 3
@@ -109,11 +108,15 @@ async def test_each_request_writes_one_json_access_line_without_values(
     for line in lines.values():
         assert FIELDS <= set(line), FIELDS - set(line)
     searched = lines["search-1"]
-    assert searched["operation"] == "Search" and searched["route"] == "/graphql"
-    assert searched["role"] == "state_worker" and searched["jurisdiction"] == "06"
-    assert searched["status"] == 200 and searched["method"] == "POST"
+    assert searched["operation"] == "Search"
+    assert searched["route"] == "/graphql"
+    assert searched["role"] == "state_worker"
+    assert searched["jurisdiction"] == "06"
+    assert searched["status"] == 200
+    assert searched["method"] == "POST"
     assert isinstance(searched["duration_ms"], float)
-    assert lines["get-1"]["method"] == "GET" and lines["get-1"]["operation"] == "Search"
+    assert lines["get-1"]["method"] == "GET"
+    assert lines["get-1"]["operation"] == "Search"
     assert lines["bad-1"]["codes"] == ["GRAPHQL_PARSE_FAILED"]
     # and nothing of the query, its variables or the query string is in any line
     text = stream.getvalue()
@@ -135,7 +138,8 @@ async def test_a_hostile_operation_name_cannot_add_a_field_or_a_line(
         )
     lines = [line for line in access_lines(stream) if line["request_id"] == "forged-1"]
     assert len(lines) == 1
-    assert lines[0]["operation"] == "invalid" and lines[0]["role"] == "ocss_staff"
+    assert lines[0]["operation"] == "invalid"
+    assert lines[0]["role"] == "ocss_staff"
     assert "admin" not in stream.getvalue()
 
 
@@ -146,4 +150,5 @@ async def test_a_document_route_is_logged_by_its_template(http: httpx.AsyncClien
         await http.get("/no/such/912-34-5678", headers={"X-Request-Id": "none-1"})
     lines = {line["request_id"]: line for line in access_lines(stream)}
     assert lines["doc-1"]["route"] == "/documents/{id}/content"
-    assert lines["none-1"]["route"] == "unmatched" and lines["none-1"]["status"] == 404
+    assert lines["none-1"]["route"] == "unmatched"
+    assert lines["none-1"]["status"] == 404

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import re
 
 import httpx
@@ -11,7 +12,9 @@ from tests.log_capture import KNOWN_VALUES
 from tests.telemetry.scrapes import label_values, scrape, total, value
 
 CASES = "query Cases { cases(first: 1) { totalCount edges { node { id } } } }"
-SEARCH = "query Search($ssn: String) { participants(ssn: $ssn) { totalCount edges { node { id ssn } } } }"
+SEARCH = """
+query Search($ssn: String) { participants(ssn: $ssn) { totalCount edges { node { id ssn } } } }
+"""
 FAMILIES = (
     "hub_requests_total",
     "hub_request_duration_seconds_bucket",
@@ -38,7 +41,8 @@ async def test_metrics_count_requests_errors_source_calls_and_audit_writes(
     # when two named queries, an SSN search (audited) and a request without a token arrive
     for _ in range(2):
         response = await http.post("/graphql", json={"query": CASES}, headers=headers)
-        assert response.status_code == 200 and "errors" not in response.json()
+        assert response.status_code == 200
+        assert "errors" not in response.json()
     search = {"query": SEARCH, "variables": {"ssn": _a_seeded_ssn()}}
     assert (await http.post("/graphql", json=search, headers=headers)).status_code == 200
     assert (await http.post("/graphql", json={"query": CASES})).status_code == 401
@@ -101,3 +105,30 @@ async def test_metrics_need_the_token_when_one_is_set(hub: Hub):
         assert refused.json()["errors"][0]["extensions"]["code"] == "UNAUTHENTICATED"
         assert "t" * 40 not in refused.text
     assert samples
+
+
+async def test_open_subscriptions_are_a_gauge_that_goes_back_down(
+    http: httpx.AsyncClient, hub: Hub, live_hub: str
+):
+    from tests.services.graphql_ws import subscriber
+
+    async def gauge() -> float:
+        return value(await scrape(http), "hub_subscriptions_open")
+
+    before = await gauge()
+    # when a subscriber subscribes, the gauge counts it; once it has gone, it does not
+    async with subscriber(live_hub) as socket:
+        assert (await socket.init(hub.token("ocss_staff", jurisdiction="FED")))["type"] == (
+            "connection_ack"
+        )
+        await socket.subscribe()
+        for _ in range(100):
+            if await gauge() == before + 1:
+                break
+            await asyncio.sleep(0.05)
+        assert await gauge() == before + 1
+    for _ in range(100):
+        if await gauge() == before:
+            break
+        await asyncio.sleep(0.05)
+    assert await gauge() == before

@@ -35,7 +35,7 @@ def _attribute_texts(finished: tuple[ReadableSpan, ...]) -> Iterator[str]:
     for item in finished:
         yield item.name
         for key, value in (item.attributes or {}).items():
-            yield f"{key}={value}"
+            yield f"{key}={value!s}"
         for event in item.events:
             yield f"{event.name} {dict(event.attributes or {})}"
 
@@ -57,9 +57,11 @@ async def test_a_request_has_a_server_span_and_a_child_per_source_call(
     # then each request has one server span, named by method and route, the first in the trace
     assert [item.name for item in servers] == ["POST /graphql", "POST /graphql"]
     first, second = servers
-    assert first.context is not None and second.context is not None
+    assert first.context is not None
+    assert second.context is not None
     assert format(first.context.trace_id, "032x") == TRACE_ID
-    assert first.parent is not None and format(first.parent.span_id, "016x") == "00f067aa0ba902b7"
+    assert first.parent is not None
+    assert format(first.parent.span_id, "016x") == "00f067aa0ba902b7"
     assert (first.attributes or {})["graphql.operation.name"] == "Search"
     assert (first.attributes or {})["hub.request_id"] == TRACE_ID
     # and each source call is a child of its request's span, named by source and method
@@ -91,7 +93,8 @@ def test_a_failed_call_is_an_error_span_named_by_its_type_alone(spans: InMemoryS
     (failed,) = spans.get_finished_spans()
     assert failed.status.status_code == StatusCode.ERROR
     assert (failed.attributes or {})["error.type"] == "RuntimeError"
-    assert not failed.events and failed.status.description is None
+    assert not failed.events
+    assert failed.status.description is None
 
 
 def test_without_an_endpoint_there_is_no_tracer():
@@ -103,7 +106,8 @@ def test_without_an_endpoint_there_is_no_tracer():
         assert nothing is None
     provider = configure_tracing("http://127.0.0.1:9/v1/traces")
     try:
-        assert provider is not None and is_tracing()
+        assert provider is not None
+        assert is_tracing()
     finally:
         use_tracer_provider(None)
         assert provider is not None
