@@ -1,8 +1,11 @@
 """Log lines as JSON objects (or plain text, for a developer's terminal), with the request id.
 
-`configure_logging` puts one handler on the root logger: python-json-logger's formatter
-(one JSON object per line: `time`, `level`, `logger`, `message`, and the fields a call
-passes in `extra`, such as the access line's), or a text format. Its filter adds the id
+`configure_logging` puts one handler on the root logger: `JsonLines` (one JSON object per
+line: `time`, `level`, `logger`, `message`, and the fields a call passes in `extra`, such
+as the access line's), or a text format. `JsonLines` is a dozen lines on orjson rather
+than python-json-logger's formatter: the access line is written for every request, and
+python-json-logger took about four times as long to write it (its field merging and
+`json.dumps`), in a hub that counts every microsecond of a request. Its filter adds the id
 of the request the line was written in (`request_id`), so every line of one request can
 be found by the id its answer carried. Messages are the hub's fixed texts with its own
 words in them; JSON escapes whatever a line holds, so no line can make another.
@@ -17,9 +20,10 @@ from __future__ import annotations
 
 import logging
 import sys
+from datetime import UTC, datetime
 from typing import TextIO
 
-from pythonjsonlogger.json import JsonFormatter
+import orjson
 
 from telemetry.requests import current_request
 
@@ -41,14 +45,34 @@ class RequestIdFilter(logging.Filter):
         return True
 
 
-def json_formatter() -> logging.Formatter:
+_RECORD_FIELDS = frozenset(vars(logging.LogRecord("", 0, "", 0, "", None, None))) | {
+    "message",
+    "asctime",
+}
+
+
+class JsonLines(logging.Formatter):
     """One JSON object per line: time (UTC, ISO 8601), level, logger, message, extras."""
-    return JsonFormatter(
-        "{levelname}{name}{message}",
-        style="{",
-        rename_fields={"levelname": "level", "name": "logger"},
-        timestamp="time",
-    )
+
+    def format(self, record: logging.LogRecord) -> str:
+        entry: dict[str, object] = {
+            "time": datetime.fromtimestamp(record.created, UTC),
+            "level": record.levelname,
+            "logger": record.name,
+            "message": record.getMessage(),
+        }
+        for key, value in vars(record).items():
+            if key not in _RECORD_FIELDS:
+                entry[key] = value
+        if record.exc_info:
+            entry["exc_info"] = self.formatException(record.exc_info)
+        if record.stack_info:
+            entry["stack_info"] = self.formatStack(record.stack_info)
+        return orjson.dumps(entry, default=str).decode()
+
+
+def json_formatter() -> logging.Formatter:
+    return JsonLines()
 
 
 def build_handler(log_format: str, stream: TextIO | None = None) -> logging.Handler:
