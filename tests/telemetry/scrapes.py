@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import asyncio
+from collections.abc import Callable
+
 import httpx
 from prometheus_client.parser import text_string_to_metric_families
 
@@ -14,6 +17,16 @@ async def scrape(http: httpx.AsyncClient, **headers: str) -> Samples:
     assert response.status_code == 200, response.text
     assert response.headers["content-type"].startswith("text/plain")
     return parse(response.text)
+
+
+async def scrape_until(http: httpx.AsyncClient, done: Callable[[Samples], bool]) -> Samples:
+    """A scrape for which `done` holds (what a request counts lands once its answer left)."""
+    for _ in range(100):
+        samples = await scrape(http)
+        if done(samples):
+            return samples
+        await asyncio.sleep(0.02)
+    raise AssertionError("the metrics never reached what the test waited for")
 
 
 def parse(text: str) -> Samples:

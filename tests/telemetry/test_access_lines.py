@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import io
 import json
 import logging
@@ -42,6 +43,20 @@ def json_log() -> Iterator[io.StringIO]:
 def access_lines(stream: io.StringIO) -> list[dict[str, Any]]:
     lines = [json.loads(line) for line in stream.getvalue().splitlines()]
     return [line for line in lines if line["logger"] == "hub.access"]
+
+
+async def logged(stream: io.StringIO, *request_ids: str) -> dict[str, dict[str, Any]]:
+    """The access lines by request id, once those of `request_ids` are written.
+
+    The line is written once the answer has left, so the client may read its answer
+    a moment before the server's thread writes it.
+    """
+    for _ in range(200):
+        lines = {line["request_id"]: line for line in access_lines(stream)}
+        if set(request_ids) <= set(lines):
+            return lines
+        await asyncio.sleep(0.02)
+    raise AssertionError(f"no access line for {set(request_ids) - set(lines)}")
 
 
 async def test_the_request_id_comes_from_traceparent_or_x_request_id_and_goes_back(
@@ -102,9 +117,8 @@ async def test_each_request_writes_one_json_access_line_without_values(
             json={"query": "query Broken {"},
             headers={**headers, "X-Request-Id": "bad-1"},
         )
-    lines = {line["request_id"]: line for line in access_lines(stream)}
+        lines = await logged(stream, "search-1", "get-1", "bad-1")
     # then each wrote one line, of JSON, with the fields
-    assert {"search-1", "get-1", "bad-1"} <= set(lines)
     for line in lines.values():
         assert FIELDS <= set(line), FIELDS - set(line)
     searched = lines["search-1"]
@@ -136,6 +150,7 @@ async def test_a_hostile_operation_name_cannot_add_a_field_or_a_line(
             json={"query": CASES, "operationName": forged},
             headers={**headers, "X-Request-Id": "forged-1"},
         )
+        await logged(stream, "forged-1")
     lines = [line for line in access_lines(stream) if line["request_id"] == "forged-1"]
     assert len(lines) == 1
     assert lines[0]["operation"] == "invalid"
@@ -148,7 +163,7 @@ async def test_a_document_route_is_logged_by_its_template(http: httpx.AsyncClien
     with json_log() as stream:
         await http.get("/documents/912345678/content", headers={"X-Request-Id": "doc-1"})
         await http.get("/no/such/912-34-5678", headers={"X-Request-Id": "none-1"})
-    lines = {line["request_id"]: line for line in access_lines(stream)}
+        lines = await logged(stream, "doc-1", "none-1")
     assert lines["doc-1"]["route"] == "/documents/{id}/content"
     assert lines["none-1"]["route"] == "unmatched"
     assert lines["none-1"]["status"] == 404
