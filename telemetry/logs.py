@@ -71,15 +71,27 @@ class JsonLines(logging.Formatter):
         return orjson.dumps(entry, default=str).decode()
 
 
+class TextLines(logging.Formatter):
+    """`TEXT_FORMAT`, then the fields a call passes in `extra` as `key=value`."""
+
+    def __init__(self) -> None:
+        super().__init__(TEXT_FORMAT)
+
+    def format(self, record: logging.LogRecord) -> str:
+        line = super().format(record)
+        extra = [
+            f"{key}={value}" for key, value in vars(record).items() if key not in _RECORD_FIELDS
+        ]
+        return f"{line} {' '.join(extra)}" if extra else line
+
+
 def json_formatter() -> logging.Formatter:
     return JsonLines()
 
 
 def build_handler(log_format: str, stream: TextIO | None = None) -> logging.Handler:
     handler = logging.StreamHandler(stream or sys.stderr)
-    handler.setFormatter(
-        json_formatter() if log_format == "json" else logging.Formatter(TEXT_FORMAT)
-    )
+    handler.setFormatter(json_formatter() if log_format == "json" else TextLines())
     handler.addFilter(RequestIdFilter())
     return handler
 

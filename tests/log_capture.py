@@ -26,6 +26,7 @@ import re
 import threading
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
+from pathlib import Path
 
 import pytest
 
@@ -117,6 +118,31 @@ def install(capture: LogCapture = CAPTURE) -> None:
         logging.getLogger().setLevel(logging.INFO)
     for name in HUB_LOGGERS:
         logging.getLogger(name).setLevel(logging.DEBUG)
+
+
+def capture_process_log(path: Path, capture: LogCapture = CAPTURE) -> int:
+    """Add the lines a `hub serve` process wrote to `path` to the scan; how many.
+
+    A hub run as a process of its own logs through its own handler (JSON lines, the
+    format `hub serve` writes by default), to a file: its records never reach this
+    process's loggers, so its lines are read from the file, each under the logger the
+    line names.
+    """
+    lines = path.read_text("utf-8", errors="replace").splitlines() if path.exists() else []
+    with capture._guard:
+        for line in lines:
+            capture.lines.append(line)
+            capture.names.append(_logger_of(line))
+    return len(lines)
+
+
+def _logger_of(line: str) -> str:
+    try:
+        parsed = json.loads(line)
+    except ValueError:
+        return "hub serve (not JSON)"
+    name = parsed.get("logger") if isinstance(parsed, dict) else None
+    return name if isinstance(name, str) else "hub serve (not JSON)"
 
 
 def pii_kind(line: str, literals: Iterable[str] = ()) -> str | None:

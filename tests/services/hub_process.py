@@ -13,6 +13,7 @@ from pathlib import Path
 import httpx
 
 from tests.conftest import Hub
+from tests.log_capture import capture_process_log
 from tests.services.client_tls import CLIENT_TLS
 from tests.services.servers import free_port, state_sim_url
 
@@ -55,6 +56,7 @@ def hub_process(
     finally:
         process.terminate()
         process.wait(30)
+        capture_process_log(log)  # the session's scan reads what the process logged
 
 
 def _wait_healthy(url: str, process: subprocess.Popen[bytes], log: Path) -> None:

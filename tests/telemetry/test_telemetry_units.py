@@ -85,7 +85,8 @@ def test_json_log_lines_parse_and_carry_the_request_id():
             logging.getLogger("hub.test").info("state system %s: circuit %s", "06", "opened")
         logging.getLogger("hub.test").warning('a "quoted"\nline', extra={"route": "/graphql"})
         configure_logging("text", stream)
-        logging.getLogger("hub.test").info("plain")
+        with recording("req-43"):
+            logging.getLogger("hub.test").info("plain")
     finally:
         root = logging.getLogger()
         for handler in [h for h in root.handlers if getattr(h, "hub_handler", False)]:
@@ -98,7 +99,7 @@ def test_json_log_lines_parse_and_carry_the_request_id():
     assert {"time", "logger"} <= set(line)
     assert json.loads(second)["route"] == "/graphql"
     assert "request_id" not in json.loads(second)
-    assert third.endswith("INFO hub.test plain")
+    assert third.endswith("INFO hub.test plain request_id=req-43")
     assert logging.getLogger("httpx").level == logging.WARNING
 
 
