@@ -164,3 +164,52 @@ async def test_without_a_token_metrics_are_served_to_loopback_only(
     assert response.status_code == status
     if status == 403:
         assert response.json()["errors"][0]["extensions"]["code"] == "FORBIDDEN"
+
+
+async def test_an_adapter_call_is_timed_and_its_failures_counted():
+    from telemetry.sources import instrumented
+
+    @instrumented("selftest")
+    class SelftestSource:
+        async def get_many(self, keys: list[int]) -> list[int]:
+            return keys
+
+        async def create(self, key: int) -> int:
+            raise ValueError(f"refused {key}")
+
+        def _private(self) -> None: ...
+
+    source = SelftestSource()
+    before = parse(exposition().decode())
+    assert await source.get_many([1, 2]) == [1, 2]
+    with pytest.raises(ValueError, match="refused"):
+        await source.create(3)
+    after = parse(exposition().decode())
+    calls = "hub_source_call_duration_seconds_count"
+    for method in ("get_many", "create"):
+        moved = value(after, calls, source="selftest", method=method) - value(
+            before, calls, source="selftest", method=method
+        )
+        assert moved == 1
+    errors = "hub_source_call_errors_total"
+    assert value(after, errors, source="selftest", method="create") == 1
+    assert value(after, errors, source="selftest", method="get_many") == 0
+    assert SelftestSource.get_many.__name__ == "get_many"
+
+
+def test_a_json_line_carries_a_traceback_and_a_stack_when_asked():
+    stream = io.StringIO()
+    configure_logging("json", stream)
+    try:
+        try:
+            raise KeyError("k")
+        except KeyError:
+            logging.getLogger("hub.test").exception("failed (KeyError)")
+        logging.getLogger("hub.test").info("where", stack_info=True)
+    finally:
+        root = logging.getLogger()
+        for handler in [h for h in root.handlers if getattr(h, "hub_handler", False)]:
+            root.removeHandler(handler)
+    failed, where = (json.loads(line) for line in stream.getvalue().splitlines())
+    assert "KeyError" in failed["exc_info"]
+    assert "Stack (most recent call last)" in where["stack_info"]
