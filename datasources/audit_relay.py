@@ -1,0 +1,128 @@
+"""The relay that moves mutations' audit events from the sources' outboxes into the trail.
+
+Each hub process runs `AuditRelay.run` as a background task. A round drains every source's
+audit outbox (`SqlAuditOutbox.drain`) until each is empty, then waits to be woken or for
+`interval` seconds. A mutation, once its change committed, wakes it and waits for the round
+(`flush`, bounded), so that the trail shows the event before the answer leaves in the
+ordinary case; the event is durable in the outbox either way. While the trail is down the
+events stay in the outboxes and are offered again next round; the outage is logged once,
+and so is its end. Log lines carry counts and error types, never an event's fields.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Sequence
+from typing import Protocol
+
+from datasources.audit import AuditTrail
+from datasources.memory_bus import check_cancelled
+
+logger = logging.getLogger(__name__)
+
+
+class AuditOutbox(Protocol):
+    """The part of `SqlAuditOutbox` that the relay uses."""
+
+    @property
+    def name(self) -> str: ...
+
+    async def drain(self, trail: AuditTrail, *, limit: int = ...) -> int: ...
+
+
+class AuditRelay:
+    """Moves the outboxes' events into the trail: in a background loop, and on request."""
+
+    def __init__(
+        self, outboxes: Sequence[AuditOutbox], trail: AuditTrail, *, interval: float = 1.0
+    ) -> None:
+        self.outboxes = tuple(outboxes)
+        self._trail = trail
+        self._interval = interval
+        self._wake = asyncio.Event()
+        self._rounds = 0
+        self._round_done = asyncio.Condition()
+        self._running = False
+        self._draining = False
+
+    async def drain(self) -> int:
+        """Drain every outbox until it is empty; answer how many events reached the trail."""
+        total = 0
+        for outbox in self.outboxes:
+            while moved := await outbox.drain(self._trail):
+                total += moved
+                check_cancelled()
+        return total
+
+    async def drain_on_shutdown(self, *, within: float = 5.0) -> None:
+        """A last drain as the process stops; what it leaves, the next process relays."""
+        try:
+            async with asyncio.timeout(within):
+                await self.drain()
+        except Exception as error:  # the outboxes keep it: nothing is lost
+            logger.warning(
+                "audit relay: events left in the outbox at shutdown (%s)", type(error).__name__
+            )
+
+    async def flush(self, *, within: float) -> bool:
+        """Wait (up to `within` seconds) until a round begun after this call has ended.
+
+        What a mutation awaits once its change committed, so that the trail shows its event
+        before the answer leaves, in the ordinary case. True when such a round ended;
+        False on timeout (the event is safe in the outbox all the same). Without a running
+        relay loop (a process that never started one) the caller drains itself.
+        """
+        if not self._running:
+            await self.drain()
+            return True
+        async with self._round_done:
+            wanted = self._rounds + 2 if self._draining else self._rounds + 1
+            self._wake.set()
+            try:
+                async with asyncio.timeout(within):
+                    await self._round_done.wait_for(lambda: self._rounds >= wanted)
+            except TimeoutError:
+                return False
+        return True
+
+    async def run(self) -> None:
+        """Relay until cancelled: a round, then a pause until woken or `interval` passed."""
+        self._running = True
+        failing = False
+        try:
+            while True:
+                check_cancelled()
+                self._wake.clear()  # a change committed from here on wakes the next round
+                self._draining = True
+                try:
+                    moved = await self.drain()
+                except Exception as error:  # the trail or a source database failing
+                    if not failing:
+                        logger.error(
+                            "audit relay: draining failed (%s); retrying", type(error).__name__
+                        )
+                    failing = True
+                else:
+                    if failing:
+                        logger.info("audit relay: recovered, %d event(s) relayed", moved)
+                    failing = False
+                self._draining = False
+                async with self._round_done:
+                    self._rounds += 1
+                    self._round_done.notify_all()
+                await _pause(self._wake, self._interval, failing=failing)
+        finally:
+            self._running = False
+
+
+async def _pause(wake: asyncio.Event, interval: float, *, failing: bool) -> None:
+    """Wait `interval` seconds, or less when `wake` is set (not while failing)."""
+    if failing:
+        await asyncio.sleep(interval)
+        return
+    try:
+        async with asyncio.timeout(interval):
+            await wake.wait()
+    except TimeoutError:
+        pass
