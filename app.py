@@ -107,6 +107,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[State]:
         await sources.bus.start()
+        await sources.audit_relay.drain_within()  # what a stopped process left
         tasks = [
             asyncio.create_task(
                 purge_on_schedule(sources.audit, settings.audit_purge_interval_seconds)
@@ -127,7 +128,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
         for task in tasks:
             task.cancel()
         await asyncio.gather(*tasks, return_exceptions=True)
-        await sources.audit_relay.drain_on_shutdown()
+        await sources.audit_relay.drain_within()
         await sources.bus.close()
         await dispose_engines(engines)
         await sources.blobs.close()

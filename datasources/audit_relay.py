@@ -21,6 +21,12 @@ from datasources.memory_bus import check_cancelled
 
 logger = logging.getLogger(__name__)
 
+SWEEP_SECONDS = 10.0
+"""How often an idle relay looks for events no mutation of this process woke it for
+(another process's leftovers); a mutation of this process wakes it at once."""
+RETRY_SECONDS = 1.0
+"""How soon a failed round is tried again."""
+
 
 class AuditOutbox(Protocol):
     """The part of `SqlAuditOutbox` that the relay uses."""
@@ -35,7 +41,7 @@ class AuditRelay:
     """Moves the outboxes' events into the trail: in a background loop, and on request."""
 
     def __init__(
-        self, outboxes: Sequence[AuditOutbox], trail: AuditTrail, *, interval: float = 1.0
+        self, outboxes: Sequence[AuditOutbox], trail: AuditTrail, *, interval: float = SWEEP_SECONDS
     ) -> None:
         self.outboxes = tuple(outboxes)
         self._trail = trail
@@ -55,15 +61,17 @@ class AuditRelay:
                 check_cancelled()
         return total
 
-    async def drain_on_shutdown(self, *, within: float = 5.0) -> None:
-        """A last drain as the process stops; what it leaves, the next process relays."""
+    async def drain_within(self, within: float = 5.0) -> None:
+        """Drain for at most `within` seconds, as a process starts and as it stops.
+
+        A failure is logged; what is left stays in the outboxes, for a later round or
+        the next process.
+        """
         try:
             async with asyncio.timeout(within):
                 await self.drain()
-        except Exception as error:  # the outboxes keep it: nothing is lost
-            logger.warning(
-                "audit relay: events left in the outbox at shutdown (%s)", type(error).__name__
-            )
+        except Exception as error:  # the outboxes keep the events: nothing is lost
+            logger.warning("audit relay: events left in the outboxes (%s)", type(error).__name__)
 
     async def flush(self, *, within: float) -> bool:
         """Wait (up to `within` seconds) until a round begun after this call has ended.
@@ -87,21 +95,23 @@ class AuditRelay:
         return True
 
     async def run(self) -> None:
-        """Relay until cancelled: a round, then a pause until woken or `interval` passed."""
+        """Relay until cancelled: a round whenever woken, or every `interval` seconds.
+
+        The process drained as it started (`drain_within`), so the loop waits first.
+        """
         self._running = True
         failing = False
         try:
             while True:
-                check_cancelled()
+                await _pause(self._wake, RETRY_SECONDS if failing else self._interval)
                 self._wake.clear()  # a change committed from here on wakes the next round
                 self._draining = True
                 try:
                     moved = await self.drain()
                 except Exception as error:  # the trail or a source database failing
                     if not failing:
-                        logger.error(
-                            "audit relay: draining failed (%s); retrying", type(error).__name__
-                        )
+                        kind = type(error).__name__
+                        logger.error("audit relay: draining failed (%s); retrying", kind)
                     failing = True
                 else:
                     if failing:
@@ -111,16 +121,12 @@ class AuditRelay:
                 async with self._round_done:
                     self._rounds += 1
                     self._round_done.notify_all()
-                await _pause(self._wake, self._interval, failing=failing)
         finally:
             self._running = False
 
 
-async def _pause(wake: asyncio.Event, interval: float, *, failing: bool) -> None:
-    """Wait `interval` seconds, or less when `wake` is set (not while failing)."""
-    if failing:
-        await asyncio.sleep(interval)
-        return
+async def _pause(wake: asyncio.Event, interval: float) -> None:
+    """Wait `interval` seconds, or less when `wake` is set."""
     try:
         async with asyncio.timeout(interval):
             await wake.wait()
