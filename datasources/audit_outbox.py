@@ -77,10 +77,6 @@ class SqlAuditOutbox:
         self._table = table
         self._sqlite = engine.dialect.name == "sqlite"
 
-    @property
-    def name(self) -> str:
-        return self._table.name
-
     async def pending(self) -> int:
         """How many events wait in the outbox."""
         async with self._engine.connect() as conn:

@@ -31,9 +31,6 @@ RETRY_SECONDS = 1.0
 class AuditOutbox(Protocol):
     """The part of `SqlAuditOutbox` that the relay uses."""
 
-    @property
-    def name(self) -> str: ...
-
     async def drain(self, trail: AuditTrail, *, limit: int = ...) -> int: ...
 
 

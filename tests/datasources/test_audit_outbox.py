@@ -15,9 +15,11 @@ from datasources.audit import AuditFilter, RelayedEvent
 from datasources.audit_outbox import SqlAuditOutbox, stage
 from datasources.audit_relay import AuditRelay
 from datasources.engines import build_engine
+from datasources.models import fcr
 from datasources.models.offsets import AUDIT_OUTBOX
 from datasources.pages import PageRequest
 from datasources.sql_audit import SqlAuditTrail
+from datasources.sql_fcr import SqlFcrSource
 from tests.conftest import Hub
 from tests.datasources.audit_support import RELAYED, draft
 
@@ -151,3 +153,21 @@ async def test_a_relay_that_cannot_reach_the_trail_keeps_the_events(databases: D
     # and the next round moves them
     assert await relay.flush(within=5.0)
     assert await _record_ids(trail, subject) == ["0", "1"]
+
+
+async def test_nothing_changed_is_nothing_staged(fresh_hub: Hub, databases: Databases):
+    # given the fcr database, and a report that is not there (withdrawn meanwhile)
+    engine = build_engine(fresh_hub.settings.database_urls["fcr"])
+    outbox = SqlAuditOutbox(engine, fcr.AUDIT_OUTBOX)
+    try:
+        before = await outbox.pending()
+        event = draft(action="write", outcome="written")
+        # when it is withdrawn, and when a mutation stages no event at all
+        removed = await SqlFcrSource(engine).remove_misidentified_ssn(987_654_321, event=event)
+        async with databases.offsets.begin() as conn:
+            await stage(conn, AUDIT_OUTBOX, [])
+        # then nothing was removed, and no event waits for a change that did not happen
+        assert removed is False
+        assert await outbox.pending() == before
+    finally:
+        await engine.dispose()

@@ -18,8 +18,6 @@ from tests.datasources.audit_support import draft
 class _Outbox:
     """An outbox of `waiting` events; fails `failures` times first; may hold a round."""
 
-    name = "test_audit_outbox"
-
     def __init__(self, waiting: int = 0, *, failures: int = 0) -> None:
         self.waiting = waiting
         self.failures = failures
