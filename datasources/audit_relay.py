@@ -18,6 +18,7 @@ from typing import Protocol
 
 from datasources.audit import AuditTrail
 from datasources.memory_bus import check_cancelled
+from datasources.read_connections import release_reads
 
 logger = logging.getLogger(__name__)
 
@@ -76,8 +77,11 @@ class AuditRelay:
         What a mutation awaits once its change committed, so that the trail shows its event
         before the answer leaves, in the ordinary case. True when such a round ended;
         False on timeout (the event is safe in the outbox all the same). Without a running
-        relay loop (a process that never started one) the caller drains itself.
+        relay loop (a process that never started one) the caller drains itself. The
+        caller's read connections go back first: the relay takes connections of the same
+        pools, and mutations waiting for it while holding theirs could starve it.
         """
+        await release_reads()
         if not self._running:
             await self.drain()
             return True

@@ -83,7 +83,7 @@ async def relay_written(info: Info[Context, None]) -> None:
     """Once a change committed: wake the audit relay and wait (bounded) for its round.
 
     The event is durable already (the outbox, in the change's transaction); the wait makes
-    the trail show it before the answer leaves, in the ordinary case (docs/adr/0011).
+    the trail show it before the answer leaves, in the ordinary case (ADR 0015).
     """
     await info.context.sources.audit_relay.flush(within=RELAY_WAIT_SECONDS)
 
