@@ -15,6 +15,8 @@ from starlette.applications import Starlette
 from starlette.middleware import Middleware
 from starlette.routing import Route, WebSocketRoute
 
+from datasources.audit_outbox import build_audit_outboxes
+from datasources.audit_relay import AuditRelay
 from datasources.audit_trails import build_audit_trail
 from datasources.blob_stores import build_blob_store
 from datasources.engines import build_engines, dispose_engines
@@ -60,12 +62,14 @@ def build_sources(
     settings: Settings, engines: dict[str, AsyncEngine], state_client: httpx.AsyncClient
 ) -> Sources:
     """One adapter per system, each on its own engine or client."""
+    audit = build_audit_trail(settings, engines["audit"])
     return Sources(
         fcr=SqlFcrSource(engines["fcr"]),
         ndnh=SqlNdnhSource(engines["ndnh"]),
         offsets=SqlOffsetSource(engines["offsets"]),
         directory=load_directory(settings.directory_file),
-        audit=build_audit_trail(settings, engines["audit"]),
+        audit=audit,
+        audit_relay=AuditRelay(build_audit_outboxes(engines), audit),
         documents=SqlDocumentSource(engines["documents"]),
         blobs=build_blob_store(settings),
         notices=SqlNoticeSource(engines["notices"]),
@@ -109,6 +113,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
     async def lifespan(app: Starlette) -> AsyncIterator[State]:
         tracing = configure_tracing(settings.otlp_endpoint)
         await sources.bus.start()
+        await sources.audit_relay.drain_within()  # what a stopped process left
         tasks = [
             asyncio.create_task(
                 purge_on_schedule(sources.audit, settings.audit_purge_interval_seconds)
@@ -116,6 +121,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
             asyncio.create_task(
                 relay_outbox(sources.notices, sources.bus, wake=sources.outbox_wake)
             ),
+            asyncio.create_task(sources.audit_relay.run()),
         ]
         async with policy_reloading(gate, watch=settings.is_development):
             # what the process built to start (schema, policy, modules) lives as long as it:
@@ -128,6 +134,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
         for task in tasks:
             task.cancel()
         await asyncio.gather(*tasks, return_exceptions=True)
+        await sources.audit_relay.drain_within()
         await sources.bus.close()
         await dispose_engines(engines)
         await sources.blobs.close()

@@ -41,6 +41,14 @@ class AuditEventDraft:
 
 
 @dataclass(frozen=True)
+class RelayedEvent:
+    """An event relayed from a source's audit outbox, under the key it was stored with."""
+
+    key: str
+    draft: AuditEventDraft
+
+
+@dataclass(frozen=True)
 class AuditEventRecord:
     """A stored event: its place in the chain, its time (UTC) and both hashes."""
 
@@ -92,6 +100,15 @@ class AuditTrail(Protocol):
         Appends from concurrent requests and processes are serialized, so the
         chain stays gap-free. Raises when the events could not be stored; the
         caller must then refuse to answer.
+        """
+        ...
+
+    async def append_relayed(self, events: Sequence[RelayedEvent]) -> int:
+        """Append the events not appended before (by key), in order, in one transaction.
+
+        What a source's audit outbox relays: an event offered again after the trail
+        committed it (the relay stopped before it deleted the outbox row) is not appended
+        twice. Answers how many were appended.
         """
         ...
 

@@ -10,11 +10,12 @@ becomes RECEIVED.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Protocol
 
+from datasources.audit import AuditEventDraft
 from datasources.pages import Page, PageRequest
 
 WITH_CONTENT: frozenset[str] = frozenset({"SENT", "RECEIVED"})
@@ -114,8 +115,12 @@ class DocumentSource(Protocol):
         """Each case's documents, in id order, aligned with `case_ids`."""
         ...
 
-    async def create(self, draft: DocumentDraft) -> DocumentRecord:
+    async def create(
+        self, draft: DocumentDraft, *, event: Callable[[DocumentRecord], AuditEventDraft]
+    ) -> DocumentRecord:
         """Record a document, created now, in one transaction, and answer it as stored.
+
+        `event(document)` is stored in the audit outbox in that transaction.
 
         A SENT draft that answers an open request (a REQUESTED document from the
         draft's recipient to its sender, of the same case and form type) links the

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import Protocol
 
 from datasources.addresses import AddressRecord
+from datasources.audit import AuditEventDraft
 from datasources.pages import Page, PageRequest
 
 
@@ -126,11 +127,23 @@ class FcrSource(Protocol):
         ...
 
     async def add_misidentified_ssn(
-        self, *, participant_id: int, ssn: str, reported_by: str, reported_on: date
+        self,
+        *,
+        participant_id: int,
+        ssn: str,
+        reported_by: str,
+        reported_on: date,
+        event: Callable[[MisidentifiedSsnRecord], AuditEventDraft],
     ) -> MisidentifiedSsnRecord | None:
-        """Record a misidentified SSN; None when that participant already has it reported."""
+        """Record a misidentified SSN; None when that participant already has it reported.
+
+        `event(report)` is stored in the audit outbox in the same transaction.
+        """
         ...
 
-    async def remove_misidentified_ssn(self, entry_id: int) -> bool:
-        """Delete one report; False when it was already gone."""
+    async def remove_misidentified_ssn(self, entry_id: int, *, event: AuditEventDraft) -> bool:
+        """Delete one report, and store `event` in the audit outbox with the deletion.
+
+        False when it was already gone (nothing is stored).
+        """
         ...

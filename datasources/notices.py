@@ -12,6 +12,7 @@ from datetime import date, datetime
 from typing import Protocol
 
 from datasources.addresses import AddressRecord
+from datasources.audit import AuditEventDraft
 from datasources.pages import Page, PageRequest
 
 
@@ -63,8 +64,13 @@ class NoticeSource(Protocol):
     Batch methods answer in the order of the keys they were given, `None` for unknown ids.
     """
 
-    async def record(self, draft: NoticeDraft) -> TerminationNoticeRecord:
-        """Store the notice, the jurisdictions to notify and an outbox entry, in one transaction."""
+    async def record(
+        self, draft: NoticeDraft, *, event: Callable[[TerminationNoticeRecord], AuditEventDraft]
+    ) -> TerminationNoticeRecord:
+        """Store the notice, the jurisdictions to notify and an outbox entry, in one transaction.
+
+        `event(notice)` is stored in the audit outbox in that transaction.
+        """
         ...
 
     async def get_many(self, ids: Sequence[int]) -> Sequence[TerminationNoticeRecord | None]:

@@ -8,6 +8,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Protocol
 
+from datasources.audit import AuditEventDraft
 from datasources.pages import Page, PageRequest
 
 PASSPORT_DENIAL_THRESHOLD = Decimal("2500.00")
@@ -101,11 +102,14 @@ class OffsetSource(Protocol):
         self,
         certification_id: int,
         change: Callable[[OffsetCertificationRecord], CertificationChange],
+        *,
+        event: AuditEventDraft,
     ) -> OffsetCertificationRecord | None:
         """Apply `change` to the current row in one transaction; None when there is no such row.
 
         `change` sees the row as it is inside the transaction and may raise to abandon the
         update (nothing is written). Concurrent updates never overwrite each other: each
-        applies to the row the other left, or `ConcurrentUpdate` is raised.
+        applies to the row the other left, or `ConcurrentUpdate` is raised. `event` is
+        stored in the audit outbox in the same transaction: no change commits without it.
         """
         ...

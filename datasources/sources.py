@@ -6,6 +6,7 @@ import asyncio
 from dataclasses import dataclass
 
 from datasources.audit import AuditTrail
+from datasources.audit_relay import AuditRelay
 from datasources.blobs import BlobStore
 from datasources.directory import DirectorySource
 from datasources.documents import DocumentSource
@@ -32,3 +33,5 @@ class Sources:
     notices: NoticeSource
     bus: NoticeBus
     outbox_wake: asyncio.Event
+    audit_relay: AuditRelay
+    """Moves mutations' events from the sources' audit outboxes into `audit`."""

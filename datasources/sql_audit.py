@@ -34,12 +34,19 @@ from datasources.audit import (
     AuditEventRecord,
     AuditFilter,
     AuditTrailError,
+    RelayedEvent,
     VerifyResult,
 )
 from datasources.audit_chain import GENESIS_HASH, ChainWalk, as_utc, chain_rows, check_drafts
 from datasources.group_commit import GroupCommit
 from datasources.keyset import parse_int_key
-from datasources.models.audit import AuditBase, AuditCheckpointRow, AuditEventRow, AuditHeadRow
+from datasources.models.audit import (
+    AuditBase,
+    AuditCheckpointRow,
+    AuditEventRow,
+    AuditHeadRow,
+    AuditRelayedRow,
+)
 from datasources.pages import Page, PageRequest
 from datasources.read_connections import read, release_reads
 from telemetry.metrics import count_audit_commit
@@ -55,6 +62,7 @@ _HEAD = AuditBase.metadata.tables[AuditHeadRow.__tablename__]
 _E = _EVENTS.c
 _K = _CHECKPOINTS.c
 _H = _HEAD.c
+_RELAYED = AuditBase.metadata.tables[AuditRelayedRow.__tablename__]
 # built once: building a statement costs about as much CPU as sending it
 _LOCK_HEAD = select(_H.seq, _H.hash, _H.at, _H.purged_through).where(_H.id == 1).with_for_update()
 _INSERT_EVENTS = insert(_EVENTS)
@@ -211,6 +219,35 @@ class SqlAuditTrail:
             head_values = {"new_seq": last["seq"], "new_hash": last["hash"], "new_at": last["at"]}
             await conn.execute(_MOVE_HEAD, head_values)
         logger.debug("audit: appended %d events through seq %d", len(rows), last["seq"])
+
+    async def append_relayed(self, events: Sequence[RelayedEvent]) -> int:
+        """Append the outbox events whose keys the trail has not recorded, with their keys.
+
+        Under the head lock, like every append: two relays offering the same key follow
+        one another, and the second finds it recorded. Not group-committed: a relay hands
+        in a batch at a time already.
+        """
+        if not events:
+            return 0
+        check_drafts([event.draft for event in events])
+        keys = [event.key for event in events]
+        now = datetime.now(UTC)
+        async with self._transaction(write=True) as conn:
+            head = await _lock_head(conn)
+            known = set(await conn.scalars(select(_RELAYED.c.key).where(_RELAYED.c.key.in_(keys))))
+            fresh = [event for event in events if event.key not in known]
+            if not fresh:
+                return 0
+            rows = chain_rows([event.draft for event in fresh], head.seq, head.hash, now)
+            await conn.execute(_INSERT_EVENTS, rows)
+            relayed = [{"key": e.key, "seq": r["seq"]} for e, r in zip(fresh, rows, strict=True)]
+            await conn.execute(insert(_RELAYED), relayed)
+            await self._auto_checkpoints(conn, rows, now)
+            last = rows[-1]
+            head_values = {"new_seq": last["seq"], "new_hash": last["hash"], "new_at": last["at"]}
+            await conn.execute(_MOVE_HEAD, head_values)
+        logger.debug("audit: relayed %d events through seq %d", len(rows), last["seq"])
+        return len(rows)
 
     async def _auto_checkpoints(
         self, conn: AsyncConnection, rows: Sequence[dict[str, Any]], now: datetime

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import asdict
 from datetime import UTC, datetime
 from typing import Any
@@ -11,10 +11,12 @@ from sqlalchemy import Row, Table, insert, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 from sqlalchemy.sql.expression import Executable
 
+from datasources.audit import AuditEventDraft
+from datasources.audit_outbox import stage
 from datasources.batch_statements import keys_in
 from datasources.documents import DocumentDraft, DocumentRecord
 from datasources.keyset import align_many, align_one, fetch_page
-from datasources.models.documents import DocumentsBase
+from datasources.models.documents import AUDIT_OUTBOX, DocumentsBase
 from datasources.pages import Page, PageRequest
 from datasources.read_connections import read, read_batch, write_transaction
 from telemetry.sources import instrumented
@@ -73,7 +75,9 @@ class SqlDocumentSource:
         grouped = align_many(case_ids, pairs, lambda pair: int(pair[0]))
         return [[document for _, document in group] for group in grouped]
 
-    async def create(self, draft: DocumentDraft) -> DocumentRecord:
+    async def create(
+        self, draft: DocumentDraft, *, event: Callable[[DocumentRecord], AuditEventDraft]
+    ) -> DocumentRecord:
         values: dict[str, Any] = {**asdict(draft), "created_at": datetime.now(UTC)}
         async with write_transaction(self._engine) as conn:
             if draft.status == "SENT":
@@ -81,7 +85,9 @@ class SqlDocumentSource:
             result = await conn.execute(insert(_TABLE).values(**values))
             (new_id,) = result.inserted_primary_key or (None,)
             row = (await conn.execute(select(_TABLE).where(_D.id == new_id))).one()
-        return _document(row)
+            document = _document(row)
+            await stage(conn, AUDIT_OUTBOX, [event(document)])
+        return document
 
 
 async def _answer_request(conn: AsyncConnection, draft: DocumentDraft) -> int | None:

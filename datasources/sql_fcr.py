@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import date
 from typing import Any
 
@@ -12,6 +12,8 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from sqlalchemy.sql.expression import Executable
 
 from datasources.addresses import AddressRecord
+from datasources.audit import AuditEventDraft
+from datasources.audit_outbox import stage
 from datasources.batch_statements import keys_in
 from datasources.fcr import (
     CaseFilter,
@@ -23,6 +25,7 @@ from datasources.fcr import (
 )
 from datasources.keyset import align_many, align_one, fetch_page
 from datasources.models.fcr import (
+    AUDIT_OUTBOX,
     AddressRow,
     CaseParticipantRow,
     CaseRow,
@@ -186,7 +189,13 @@ class SqlFcrSource:
         return await read(self._engine, lambda conn: fetch_page(conn, stmt, _C.id, page, _case))
 
     async def add_misidentified_ssn(
-        self, *, participant_id: int, ssn: str, reported_by: str, reported_on: date
+        self,
+        *,
+        participant_id: int,
+        ssn: str,
+        reported_by: str,
+        reported_on: date,
+        event: Callable[[MisidentifiedSsnRecord], AuditEventDraft],
     ) -> MisidentifiedSsnRecord | None:
         stmt = (
             insert(MisidentifiedSsnRow)
@@ -201,17 +210,21 @@ class SqlFcrSource:
         try:
             async with write_transaction(self._engine) as conn:
                 entry_id = await conn.scalar(stmt)
+                record = MisidentifiedSsnRecord(
+                    id=int(entry_id or 0),
+                    participant_id=participant_id,
+                    ssn=ssn,
+                    reported_by=reported_by,
+                    reported_on=reported_on,
+                )
+                await stage(conn, AUDIT_OUTBOX, [event(record)])
         except IntegrityError:
             return None
-        return MisidentifiedSsnRecord(
-            id=int(entry_id or 0),
-            participant_id=participant_id,
-            ssn=ssn,
-            reported_by=reported_by,
-            reported_on=reported_on,
-        )
+        return record
 
-    async def remove_misidentified_ssn(self, entry_id: int) -> bool:
+    async def remove_misidentified_ssn(self, entry_id: int, *, event: AuditEventDraft) -> bool:
         async with write_transaction(self._engine) as conn:
             result = await conn.execute(delete(MisidentifiedSsnRow).where(_M.id == entry_id))
+            if result.rowcount:
+                await stage(conn, AUDIT_OUTBOX, [event])
         return bool(result.rowcount)

@@ -12,9 +12,16 @@ from sqlalchemy import Row, Select, exists, func, insert, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from datasources.addresses import AddressRecord
+from datasources.audit import AuditEventDraft
+from datasources.audit_outbox import stage
 from datasources.batch_statements import BATCH_KEYS, keys_in
 from datasources.keyset import align_many, align_one, fetch_page
-from datasources.models.notices import NoticeOutboxRow, NoticeStateRow, TerminationNoticeRow
+from datasources.models.notices import (
+    AUDIT_OUTBOX,
+    NoticeOutboxRow,
+    NoticeStateRow,
+    TerminationNoticeRow,
+)
 from datasources.notices import NoticeDraft, NoticeFilter, TerminationNoticeRecord
 from datasources.pages import Page, PageRequest
 from datasources.read_connections import read, read_rows, write_transaction
@@ -93,7 +100,9 @@ class SqlNoticeSource:
         self._recent: OrderedDict[int, TerminationNoticeRecord] = OrderedDict()
         self._pending: dict[int, asyncio.Future[TerminationNoticeRecord | None]] = {}
 
-    async def record(self, draft: NoticeDraft) -> TerminationNoticeRecord:
+    async def record(
+        self, draft: NoticeDraft, *, event: Callable[[TerminationNoticeRecord], AuditEventDraft]
+    ) -> TerminationNoticeRecord:
         now = datetime.now(UTC)
         async with write_transaction(self._engine) as conn:
             notice_id = await conn.scalar(
@@ -107,7 +116,9 @@ class SqlNoticeSource:
                 )
             await conn.execute(insert(NoticeOutboxRow).values(notice_id=notice_id, created_at=now))
             row = (await conn.execute(select(TerminationNoticeRow).where(_N.id == notice_id))).one()
-        return _notice(row, draft.states)
+            notice = _notice(row, draft.states)
+            await stage(conn, AUDIT_OUTBOX, [event(notice)])
+        return notice
 
     async def _with_states(
         self, conn: AsyncConnection, rows: Sequence[Row[Any]]

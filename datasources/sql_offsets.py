@@ -11,9 +11,11 @@ from sqlalchemy.exc import OperationalError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 from sqlalchemy.sql.expression import Executable
 
+from datasources.audit import AuditEventDraft
+from datasources.audit_outbox import stage
 from datasources.batch_statements import keys_in
 from datasources.keyset import align_many, align_one, fetch_page
-from datasources.models.offsets import OffsetCertificationRow, TaxRefundOffsetRow
+from datasources.models.offsets import AUDIT_OUTBOX, OffsetCertificationRow, TaxRefundOffsetRow
 from datasources.offsets import (
     CertificationChange,
     CertificationFilter,
@@ -92,6 +94,8 @@ class SqlOffsetSource:
         self,
         certification_id: int,
         change: Callable[[OffsetCertificationRecord], CertificationChange],
+        *,
+        event: AuditEventDraft,
     ) -> OffsetCertificationRecord | None:
         for attempt in range(UPDATE_ATTEMPTS):
             try:
@@ -100,6 +104,7 @@ class SqlOffsetSource:
                     if current is None:
                         return None
                     if await self._write(conn, current, change(current)):
+                        await stage(conn, AUDIT_OUTBOX, [event])
                         return await self._locked(conn, certification_id)
             except OperationalError as error:
                 # SQLite refuses to upgrade a snapshot another writer has overtaken

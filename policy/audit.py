@@ -67,7 +67,7 @@ class AuditLog:
         self.drafts = []
         return drafts
 
-    def record(
+    def draft(
         self,
         *,
         operation: str | None,
@@ -75,9 +75,13 @@ class AuditLog:
         resource: str,
         record_id: str | None,
         outcome: AuditOutcome,
-    ) -> None:
-        """Add an event; a read or denial already pending in this batch is not repeated."""
-        draft = AuditEventDraft(
+    ) -> AuditEventDraft:
+        """An event of this log's viewer and purpose, dated now, not (yet) recorded here.
+
+        A written mutation's event is drafted so and handed to the source, which stores
+        it in the change's own transaction (its audit outbox); it never waits in the log.
+        """
+        return AuditEventDraft(
             subject=self.viewer.subject,
             role=self.viewer.role,
             jurisdiction=self.viewer.jurisdiction,
@@ -88,6 +92,24 @@ class AuditLog:
             purpose=self.purpose,
             outcome=outcome,
             at=datetime.now(UTC),
+        )
+
+    def record(
+        self,
+        *,
+        operation: str | None,
+        action: AuditAction,
+        resource: str,
+        record_id: str | None,
+        outcome: AuditOutcome,
+    ) -> None:
+        """Add an event; a read or denial already pending in this batch is not repeated."""
+        draft = self.draft(
+            operation=operation,
+            action=action,
+            resource=resource,
+            record_id=record_id,
+            outcome=outcome,
         )
         if action != "write":
             key = _key(draft)

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from enum import Enum
 from pathlib import Path
 
-from datasources.audit import AuditAction, AuditOutcome
+from datasources.audit import AuditAction, AuditEventDraft, AuditOutcome
 from policy.audit import AuditLog
 from policy.enforcer import POLICY_PATH, Decision, PolicyDecider, PolicyError
 from policy.refusals import Refused, message_of
@@ -55,6 +55,16 @@ class Trail:
 
     def record(self, action: AuditAction, outcome: AuditOutcome) -> None:
         self.audit.record(
+            operation=self.operation,
+            action=action,
+            resource=self.resource,
+            record_id=self.record_id,
+            outcome=outcome,
+        )
+
+    def draft(self, action: AuditAction, outcome: AuditOutcome) -> AuditEventDraft:
+        """The event `record` would add, for a source to store with its change instead."""
+        return self.audit.draft(
             operation=self.operation,
             action=action,
             resource=self.resource,
@@ -316,6 +326,15 @@ class Gate:
         request are three events. Its input's values and problems are not recorded.
         """
         trail.record("write", "written" if written else "refused")
+
+    def write_event(self, trail: Trail) -> AuditEventDraft:
+        """A mutation's written event, drafted for the source to store with the change.
+
+        The source inserts it in the change's own transaction (its audit outbox, relayed
+        into the trail by `datasources.audit_relay`): the change and its event commit
+        together or not at all. It is not recorded in the request's log.
+        """
+        return trail.draft("write", "written")
 
     def record_download(self, trail: Trail, *, released: bool) -> None:
         """A download's outcome: content released (a read), or a link refused before any rule."""

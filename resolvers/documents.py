@@ -13,6 +13,7 @@ import uuid
 
 from strawberry import Info
 
+from datasources.audit import AuditEventDraft
 from datasources.documents import DocumentDraft, DocumentRecord
 from policy.download_links import sign_download
 from policy.gate import Scope
@@ -38,7 +39,7 @@ from resolvers.views import (
     case_view,
     document_view,
 )
-from resolvers.writes import audit_write, target_id
+from resolvers.writes import audit_write, relay_written, target_id, written_event
 
 LIST_NAME = "Document"
 TYPE_NAME = "Document"
@@ -130,14 +131,17 @@ async def send_document(info: Info[Context, None], data: DocumentInput) -> Docum
     try:
         await blobs.put(key, checked.content)
         try:
-            record = await info.context.sources.documents.create(checked.draft(blob_key=key))
+            record = await info.context.sources.documents.create(
+                checked.draft(blob_key=key), event=lambda document: _event(info, document)
+            )
         except BaseException:
             await blobs.delete(key)
             raise
     except BaseException:
         audit_write(info, resource=Resource.DOCUMENT, record_id=_target(data), refused=True)
         raise
-    return _written(info, record)
+    await relay_written(info)
+    return _written(record)
 
 
 async def request_document(info: Info[Context, None], data: DocumentInput) -> DocumentPayloadView:
@@ -147,11 +151,14 @@ async def request_document(info: Info[Context, None], data: DocumentInput) -> Do
         return _refused(info, data, checked.problems)
     draft: DocumentDraft = checked.draft(blob_key=None)
     try:
-        record = await info.context.sources.documents.create(draft)
+        record = await info.context.sources.documents.create(
+            draft, event=lambda document: _event(info, document)
+        )
     except BaseException:
         audit_write(info, resource=Resource.DOCUMENT, record_id=_target(data), refused=True)
         raise
-    return _written(info, record)
+    await relay_written(info)
+    return _written(record)
 
 
 def _refused(
@@ -166,6 +173,9 @@ def _target(data: DocumentInput) -> str | None:
     return target_id(data.case_id, "Case")
 
 
-def _written(info: Info[Context, None], record: DocumentRecord) -> DocumentPayloadView:
-    audit_write(info, resource=Resource.DOCUMENT, record_id=document_id(record), refused=False)
+def _event(info: Info[Context, None], record: DocumentRecord) -> AuditEventDraft:
+    return written_event(info, resource=Resource.DOCUMENT, record_id=document_id(record))
+
+
+def _written(record: DocumentRecord) -> DocumentPayloadView:
     return DocumentPayloadView(document=document_view(record), user_errors=[])

@@ -7,6 +7,7 @@ from datetime import UTC, datetime
 
 from strawberry import Info
 
+from datasources.audit import AuditEventDraft
 from datasources.fcr import MisidentifiedSsnRecord, ParticipantRecord
 from policy.vocabulary import Outcome
 from resolvers.context import Context
@@ -15,7 +16,13 @@ from resolvers.facts import participant_facts, report_record_id
 from resolvers.ids import decode_int_id
 from resolvers.participants import build_participant
 from resolvers.views import MisidentifiedSsnPayloadView, misidentified_view
-from resolvers.writes import InputProblem, audit_write, target_id
+from resolvers.writes import (
+    InputProblem,
+    audit_write,
+    relay_written,
+    target_id,
+    written_event,
+)
 
 SSN_FORMAT = re.compile(r"^\d{3}-\d{2}-\d{4}$")
 RESOURCE = "MisidentifiedSsn"
@@ -38,9 +45,13 @@ async def _written(
 ) -> Payload:
     # a later write of the same request must see this one
     info.context.loaders.misidentified_ssns_by_participant_id.clear(record.participant_id)
-    audit_write(info, resource=RESOURCE, record_id=report_record_id(record), refused=False)
+    await relay_written(info)
     owner = await build_participant(info, participant)
     return Payload(misidentified_ssn=misidentified_view(record, owner.facts), user_errors=[])
+
+
+def _event(info: Info[Context, None], report: MisidentifiedSsnRecord) -> AuditEventDraft:
+    return written_event(info, resource=RESOURCE, record_id=report_record_id(report))
 
 
 def _check_input(participant_id: str, ssn: str) -> tuple[int | None, list[InputProblem]]:
@@ -90,6 +101,7 @@ async def add_misidentified_ssn(
         ssn=ssn,
         reported_by=info.context.viewer.jurisdiction or "",
         reported_on=datetime.now(UTC).date(),
+        event=lambda report: _event(info, report),
     )
     if record is None:
         duplicate = InputProblem(
@@ -118,7 +130,9 @@ async def remove_misidentified_ssn(
             ("input", "ssn"), "only the jurisdiction that reported it may withdraw it", "FORBIDDEN"
         )
         return _refused(info, participant_id, [problem])
-    if not await info.context.sources.fcr.remove_misidentified_ssn(entry.id):
+    if not await info.context.sources.fcr.remove_misidentified_ssn(
+        entry.id, event=_event(info, entry)
+    ):
         problem = InputProblem(("input", "ssn"), "no such report", "NOT_FOUND")
         return _refused(info, participant_id, [problem])
     return await _written(info, entry, participant)

@@ -35,7 +35,7 @@ from resolvers.views import (
     ReportTerminationPayloadView,
     notice_view,
 )
-from resolvers.writes import InputProblem, audit_write
+from resolvers.writes import InputProblem, audit_write, relay_written, written_event
 
 LIST_NAME = "TerminationNotice"
 SSN_FORMAT = re.compile(r"^\d{3}-\d{2}-\d{4}$")
@@ -247,10 +247,14 @@ async def report_termination(
     if problems:
         return _refused(info, problems)
     participant_id, states = await _states_to_notify(info, report)
-    notice = await context.sources.notices.record(_draft(report, employer, participant_id, states))
+    notice = await context.sources.notices.record(
+        _draft(report, employer, participant_id, states),
+        event=lambda notice: written_event(
+            info, resource=LIST_NAME, record_id=encode_global_id(LIST_NAME, notice.id)
+        ),
+    )
     context.sources.outbox_wake.set()
-    record_id = encode_global_id(LIST_NAME, notice.id)
-    audit_write(info, resource=LIST_NAME, record_id=record_id, refused=False)
+    await relay_written(info)
     return ReportTerminationPayloadView(notice=await build_notice(info, notice), user_errors=[])
 
 

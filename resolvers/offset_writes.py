@@ -18,7 +18,14 @@ from resolvers.errors import BadUserInput
 from resolvers.facts import certification_facts
 from resolvers.ids import decode_int_id, encode_global_id
 from resolvers.views import CertificationPayloadView, certification_view
-from resolvers.writes import InputProblem, InputRefused, audit_write, target_id
+from resolvers.writes import (
+    InputProblem,
+    InputRefused,
+    audit_write,
+    relay_written,
+    target_id,
+    written_event,
+)
 
 RESOURCE = "OffsetCertification"
 CASE_TYPES = ("TANF", "NON_TANF")
@@ -51,7 +58,8 @@ async def _apply(
         return _refused(info, None, [InputProblem(id_field, "not an offset certification id")])
     target = encode_global_id(RESOURCE, key)
     try:
-        record = await info.context.sources.offsets.update_certification(key, change)
+        event = written_event(info, resource=RESOURCE, record_id=target)
+        record = await info.context.sources.offsets.update_certification(key, change, event=event)
     except InputRefused as refused:
         return _refused(info, target, refused.problems)
     except ConcurrentUpdate:
@@ -61,7 +69,7 @@ async def _apply(
         problem = InputProblem(id_field, "no such certification", "NOT_FOUND")
         return _refused(info, target, [problem])
     info.context.loaders.certification_by_id.clear(key)
-    audit_write(info, resource=RESOURCE, record_id=target, refused=False)
+    await relay_written(info)
     return CertificationPayloadView(offset_certification=certification_view(record), user_errors=[])
 
 

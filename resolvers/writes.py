@@ -1,8 +1,11 @@
 """Shared rules of the write side: refused input is reported, never half-applied, always audited.
 
 A mutation resolver validates everything first and collects `InputProblem`s; if any,
-it changes nothing and answers them as `userErrors`. Otherwise the source applies
-the change in one transaction. Either way `audit_write` records the attempt.
+it changes nothing and answers them as `userErrors`, and `audit_write` records the refused
+attempt in the request's log. Otherwise the source applies the change in one transaction,
+and stores the event `written_event` drafts in that same transaction (its audit outbox):
+a committed change always has its event, and an event that cannot be stored rolls the
+change back.
 """
 
 from __future__ import annotations
@@ -11,6 +14,7 @@ from dataclasses import dataclass
 
 from strawberry import Info
 
+from datasources.audit import AuditEventDraft
 from policy.gate import Trail
 from resolvers.context import Context
 from resolvers.errors import BadUserInput
@@ -55,6 +59,34 @@ def audit_write(
 
     The gate records it (`policy.gate.Gate.record_write`): every attempt its own event.
     """
-    operation = info.operation.name.value if info.operation and info.operation.name else None
-    trail = Trail(info.context.audit, operation, resource, record_id)
+    trail = Trail(info.context.audit, _operation(info), resource, record_id)
     info.context.gate.record_write(trail, written=not refused)
+
+
+def written_event(
+    info: Info[Context, None], *, resource: str, record_id: str | None
+) -> AuditEventDraft:
+    """The event of a mutation that changes `record_id`, for the source to store with it.
+
+    Drafted by the gate (`policy.gate.Gate.write_event`); the source inserts it in the
+    change's own transaction, so it is not recorded in the request's log as well.
+    """
+    trail = Trail(info.context.audit, _operation(info), resource, record_id)
+    return info.context.gate.write_event(trail)
+
+
+RELAY_WAIT_SECONDS = 2.0
+"""How long a written mutation's answer waits for the relay to move its event into the trail."""
+
+
+async def relay_written(info: Info[Context, None]) -> None:
+    """Once a change committed: wake the audit relay and wait (bounded) for its round.
+
+    The event is durable already (the outbox, in the change's transaction); the wait makes
+    the trail show it before the answer leaves, in the ordinary case (ADR 0015).
+    """
+    await info.context.sources.audit_relay.flush(within=RELAY_WAIT_SECONDS)
+
+
+def _operation(info: Info[Context, None]) -> str | None:
+    return info.operation.name.value if info.operation and info.operation.name else None

@@ -71,3 +71,12 @@ class AuditHeadRow(AuditBase):
     hash: Mapped[str] = mapped_column(String(HASH_LENGTH))
     at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     purged_through: Mapped[int] = mapped_column(SEQ)
+
+
+class AuditRelayedRow(AuditBase):
+    """An event relayed from a source's audit outbox, by its key: appended once, ever."""
+
+    __tablename__ = "audit_relayed"
+
+    key: Mapped[str] = mapped_column(String(32), primary_key=True)
+    seq: Mapped[int] = mapped_column(SEQ)

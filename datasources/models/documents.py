@@ -11,6 +11,8 @@ from datetime import datetime
 from sqlalchemy import BigInteger, Boolean, DateTime, ForeignKey, Index, Integer, String
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
+from datasources.models.audit_outbox import audit_outbox_table
+
 
 class DocumentsBase(DeclarativeBase):
     pass
@@ -39,3 +41,6 @@ class DocumentRow(DocumentsBase):
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     request_id: Mapped[int | None] = mapped_column(ForeignKey("documents.id"))
     """The REQUESTED document this SENT document answers."""
+
+
+AUDIT_OUTBOX = audit_outbox_table(DocumentsBase.metadata, "documents")

@@ -7,6 +7,8 @@ from datetime import date
 from sqlalchemy import Boolean, Date, ForeignKey, Index, Integer, String, func
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
+from datasources.models.audit_outbox import audit_outbox_table
+
 
 class FcrBase(DeclarativeBase):
     pass
@@ -83,3 +85,6 @@ class MisidentifiedSsnRow(FcrBase):
     ssn: Mapped[str] = mapped_column(String(11))
     reported_by: Mapped[str] = mapped_column(String(8))
     reported_on: Mapped[date] = mapped_column(Date)
+
+
+AUDIT_OUTBOX = audit_outbox_table(FcrBase.metadata, "fcr")

@@ -7,6 +7,8 @@ from datetime import date, datetime
 from sqlalchemy import Boolean, Date, DateTime, ForeignKey, Integer, String
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
+from datasources.models.audit_outbox import audit_outbox_table
+
 
 class NoticesBase(DeclarativeBase):
     pass
@@ -45,3 +47,6 @@ class NoticeOutboxRow(NoticesBase):
     notice_id: Mapped[int] = mapped_column(ForeignKey("termination_notices.id"), unique=True)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     published_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), index=True)
+
+
+AUDIT_OUTBOX = audit_outbox_table(NoticesBase.metadata, "notices")

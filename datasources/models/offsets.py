@@ -11,6 +11,8 @@ from decimal import Decimal
 from sqlalchemy import Boolean, Date, ForeignKey, Integer, Numeric, String
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
+from datasources.models.audit_outbox import audit_outbox_table
+
 
 class OffsetsBase(DeclarativeBase):
     pass
@@ -42,3 +44,6 @@ class TaxRefundOffsetRow(OffsetsBase):
     amount: Mapped[Decimal] = mapped_column(Numeric(12, 2))
     offset_on: Mapped[date] = mapped_column(Date)
     joint_return: Mapped[bool] = mapped_column(Boolean)
+
+
+AUDIT_OUTBOX = audit_outbox_table(OffsetsBase.metadata, "offsets")

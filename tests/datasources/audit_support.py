@@ -14,6 +14,7 @@ from datasources.models.audit import AuditBase
 from datasources.sql_audit import SqlAuditTrail
 
 EVENTS = AuditBase.metadata.tables["audit_events"]
+RELAYED = AuditBase.metadata.tables["audit_relayed"]
 CHECKPOINTS = AuditBase.metadata.tables["audit_checkpoints"]
 HEAD = AuditBase.metadata.tables["audit_head"]
 DRAFT = AuditEventDraft(
@@ -37,6 +38,7 @@ async def wipe(engine: AsyncEngine) -> None:
     """Back to genesis: no events, no checkpoints, nothing purged."""
     async with engine.begin() as conn:
         await conn.execute(delete(EVENTS))
+        await conn.execute(delete(RELAYED))
         await conn.execute(delete(CHECKPOINTS))
         await conn.execute(update(HEAD).values(seq=0, hash=GENESIS_HASH, at=None, purged_through=0))
 

@@ -9,7 +9,8 @@ from dataclasses import replace
 import pytest
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from datasources.documents import DocumentDraft
+from datasources.audit import AuditEventDraft
+from datasources.documents import DocumentDraft, DocumentRecord
 from datasources.engines import build_engine
 from datasources.keyset import BadPageKey
 from datasources.pages import PageRequest
@@ -40,6 +41,25 @@ def _draft(sender: str, recipient: str, **changes: object) -> DocumentDraft:
     return replace(draft, **changes)  # type: ignore[arg-type]
 
 
+def _event(document: DocumentRecord) -> AuditEventDraft:
+    return AuditEventDraft(
+        subject="test",
+        role="caseworker",
+        jurisdiction=document.sender,
+        operation="SendDocument",
+        action="write",
+        resource="Document",
+        record_id=str(document.id),
+        purpose=None,
+        outcome="written",
+    )
+
+
+async def _create(source: SqlDocumentSource, draft: DocumentDraft) -> DocumentRecord:
+    """Record a document as a mutation does: with its event, in the same transaction."""
+    return await source.create(draft, event=_event)
+
+
 @pytest.fixture
 async def engine(hub: Hub) -> AsyncIterator[AsyncEngine]:
     built = build_engine(hub.settings.database_urls["documents"])
@@ -54,7 +74,7 @@ def source(engine: AsyncEngine) -> SqlDocumentSource:
 
 async def test_create_answers_the_stored_document(source: SqlDocumentSource):
     sender, recipient = _code(), _code()
-    created = await source.create(_draft(sender, recipient, case_id=CASE, contains_fti=True))
+    created = await _create(source, _draft(sender, recipient, case_id=CASE, contains_fti=True))
     assert created.id > 0
     assert (created.sender, created.recipient, created.status) == (sender, recipient, "SENT")
     assert created.contains_fti
@@ -67,8 +87,8 @@ async def test_create_answers_the_stored_document(source: SqlDocumentSource):
 
 
 async def test_get_many_is_aligned_with_the_ids(source: SqlDocumentSource):
-    one = await source.create(_draft(_code(), _code()))
-    two = await source.create(_draft(_code(), _code()))
+    one = await _create(source, _draft(_code(), _code()))
+    two = await _create(source, _draft(_code(), _code()))
     found = await source.get_many([two.id, 999_999_999, one.id, two.id])
     assert [d.id if d else None for d in found] == [two.id, None, one.id, two.id]
 
@@ -76,11 +96,11 @@ async def test_get_many_is_aligned_with_the_ids(source: SqlDocumentSource):
 async def test_list_for_jurisdiction_keeps_sent_and_received(source: SqlDocumentSource):
     # given documents sent by, sent to, and not touching jurisdiction `mine`
     mine, other = _code(), _code()
-    sent = await source.create(_draft(mine, other, case_id=CASE))
-    received = await source.create(_draft(other, mine))
-    await source.create(_draft(other, _code()))
-    asked = await source.create(
-        _draft(other, mine, status="REQUESTED", size_bytes=None, sha256=None, blob_key=None)
+    sent = await _create(source, _draft(mine, other, case_id=CASE))
+    received = await _create(source, _draft(other, mine))
+    await _create(source, _draft(other, _code()))
+    asked = await _create(
+        source, _draft(other, mine, status="REQUESTED", size_bytes=None, sha256=None, blob_key=None)
     )
     # when its documents are listed, in pages of two
     first = await source.list_for_jurisdiction(mine, case_id=None, status=None, page=PageRequest(2))
@@ -108,7 +128,7 @@ async def test_list_of_every_jurisdiction_counts_all(source: SqlDocumentSource):
     everyone = await source.list_for_jurisdiction(
         None, case_id=None, status=None, page=PageRequest(1)
     )
-    created = await source.create(_draft(_code(), _code()))
+    created = await _create(source, _draft(_code(), _code()))
     after = await source.list_for_jurisdiction(None, case_id=None, status=None, page=PageRequest(1))
     assert everyone.total is not None
     assert after.total == everyone.total + 1
@@ -125,9 +145,9 @@ async def test_a_bad_page_key_is_refused(source: SqlDocumentSource):
 
 async def test_list_by_case_is_aligned_with_the_cases(source: SqlDocumentSource):
     case_a, case_b = CASE + 10, CASE + 11
-    a1 = await source.create(_draft(_code(), _code(), case_id=case_a))
-    b1 = await source.create(_draft(_code(), _code(), case_id=case_b))
-    a2 = await source.create(_draft(_code(), _code(), case_id=case_a))
+    a1 = await _create(source, _draft(_code(), _code(), case_id=case_a))
+    b1 = await _create(source, _draft(_code(), _code(), case_id=case_b))
+    a2 = await _create(source, _draft(_code(), _code(), case_id=case_a))
     found = await source.list_by_case([case_b, CASE + 12, case_a])
     assert [[d.id for d in group] for group in found] == [[b1.id], [], [a1.id, a2.id]]
 
@@ -136,13 +156,13 @@ async def test_a_send_answers_the_open_request(source: SqlDocumentSource):
     # given `asker` requested a form of `asked`, twice, and once another form
     asker, asked = _code(), _code()
     no_content = {"status": "REQUESTED", "size_bytes": None, "sha256": None, "blob_key": None}
-    first = await source.create(_draft(asker, asked, case_id=CASE, **no_content))
-    second = await source.create(_draft(asker, asked, case_id=CASE, **no_content))
-    other_form = await source.create(
-        _draft(asker, asked, case_id=CASE, form_type="LOCATE_DATA_SHEET", **no_content)
+    first = await _create(source, _draft(asker, asked, case_id=CASE, **no_content))
+    second = await _create(source, _draft(asker, asked, case_id=CASE, **no_content))
+    other_form = await _create(
+        source, _draft(asker, asked, case_id=CASE, form_type="LOCATE_DATA_SHEET", **no_content)
     )
     # when the asked party sends that form on that case, to the asker
-    answer = await source.create(_draft(asked, asker, case_id=CASE))
+    answer = await _create(source, _draft(asked, asker, case_id=CASE))
     # then the oldest request is answered and RECEIVED, the others stay open
     assert answer.request_id == first.id
     statuses = {
@@ -150,7 +170,7 @@ async def test_a_send_answers_the_open_request(source: SqlDocumentSource):
     }
     assert statuses == {first.id: "RECEIVED", second.id: "REQUESTED", other_form.id: "REQUESTED"}
     # and a send the other way round, or on another case, answers nothing
-    unrelated = await source.create(_draft(asker, asked, case_id=CASE))
-    elsewhere = await source.create(_draft(asked, asker, case_id=CASE + 1))
+    unrelated = await _create(source, _draft(asker, asked, case_id=CASE))
+    elsewhere = await _create(source, _draft(asked, asker, case_id=CASE + 1))
     assert unrelated.request_id is None
     assert elsewhere.request_id is None

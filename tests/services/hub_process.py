@@ -29,6 +29,23 @@ def hub_process(
     **extra_env: str,
 ) -> Iterator[str]:
     """`hub serve` on the given databases (and Redis); yields its base URL."""
+    process, url = start_hub_process(hub, redis_url, data_dir, stream, **extra_env)
+    try:
+        yield url
+    finally:
+        process.terminate()
+        process.wait(30)
+        capture_process_log(data_dir / "hub.log")  # the session's scan reads what it logged
+
+
+def start_hub_process(
+    hub: Hub,
+    redis_url: str | None,
+    data_dir: Path,
+    stream: str = "hub:notices",
+    **extra_env: str,
+) -> tuple[subprocess.Popen[bytes], str]:
+    """`hub serve` started and healthy: the process (the caller stops it) and its base URL."""
     port = free_port()
     urls = hub.settings.database_urls
     env = {
@@ -47,16 +64,17 @@ def hub_process(
     data_dir.mkdir(parents=True, exist_ok=True)
     log = data_dir / "hub.log"
     # a log file, not a pipe: a pipe nobody reads fills up and stalls the server
-    with log.open("wb") as output:
+    with log.open("ab") as output:
         process = subprocess.Popen([HUB, "serve"], env=env, stdout=output, stderr=output)
     url = f"http://127.0.0.1:{port}"
     try:
         _wait_healthy(url, process, log)
-        yield url
-    finally:
-        process.terminate()
+    except BaseException:
+        process.kill()
         process.wait(30)
         capture_process_log(log)  # the session's scan reads what the process logged
+        raise
+    return process, url
 
 
 def _wait_healthy(url: str, process: subprocess.Popen[bytes], log: Path) -> None:

@@ -1,0 +1,33 @@
+"""The documents audit outbox: mutations' audit events, written in their change's transaction.
+
+Revision ID: 0002_documents
+Revises: 0001_documents
+"""
+
+from collections.abc import Sequence
+
+import sqlalchemy as sa
+from alembic import op
+
+revision: str = "0002_documents"
+down_revision: str | Sequence[str] | None = "0001_documents"
+branch_labels: str | Sequence[str] | None = None
+depends_on: str | Sequence[str] | None = None
+
+
+def upgrade() -> None:
+    """Create documents_audit_outbox."""
+    op.create_table(
+        "documents_audit_outbox",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("key", sa.String(length=32), nullable=False),
+        sa.Column("event", sa.Text(), nullable=False),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+        sa.PrimaryKeyConstraint("id"),
+        sa.UniqueConstraint("key"),
+    )
+
+
+def downgrade() -> None:
+    """Drop documents_audit_outbox."""
+    op.drop_table("documents_audit_outbox")
