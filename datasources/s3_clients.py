@@ -65,7 +65,7 @@ class S3Connection:
         return get_session().create_client(
             "s3",
             endpoint_url=where.endpoint or None,
-            region_name=where.region,
+            region_name=where.region or None,
             aws_access_key_id=where.access_key or None,
             aws_secret_access_key=where.secret_key or None,
             config=config,
