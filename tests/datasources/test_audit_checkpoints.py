@@ -19,6 +19,7 @@ from cryptography.hazmat.primitives.serialization import (
     PrivateFormat,
     PublicFormat,
 )
+from sqlalchemy import delete, update
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from app import create_app
@@ -31,17 +32,19 @@ from datasources.audit_keys import (
     load_signing_key,
     load_verify_keys,
 )
+from datasources.blob_stores import build_blob_store
 from datasources.checkpoint_sinks import (
     CheckpointSinkError,
     FileCheckpointSink,
     S3CheckpointSink,
     build_checkpoint_sink,
 )
+from datasources.s3_blobs import S3BlobStore
 from datasources.s3_clients import S3Connection, S3Endpoint
 from datasources.sql_audit import SqlAuditTrail
 from settings import Settings, SettingsError, load_settings
 from tests.conftest import Hub
-from tests.datasources.audit_support import append_numbered
+from tests.datasources.audit_support import EVENTS, append_numbered
 from tests.services.moto_s3 import CHECKPOINT_BUCKET, REGION, MotoS3, moto_s3_server
 from tests.services.servers import free_port
 
@@ -474,3 +477,48 @@ def test_sinks_are_built_from_their_urls():
     bare = build_checkpoint_sink(_settings(HUB_AUDIT_CHECKPOINT_SINK="s3://bucket"))
     assert isinstance(bare, S3CheckpointSink)
     assert bare.key_of(signed).startswith(f"{42:020d}-")
+
+
+async def test_a_missing_and_an_altered_event_are_named_directly(
+    tmp_path: Path, audit_engine: AsyncEngine
+):
+    # given checkpoints at 3 and 6, then event 3 deleted and event 6's hash changed in place
+    trail = SqlAuditTrail(audit_engine, checkpoint_every=3)
+    await append_numbered(trail, 6)
+    key = _key()
+    sink = FileCheckpointSink(tmp_path / "c")
+    assert await CheckpointPublisher(trail, audit_engine, sink, key).publish_due() == 2
+    async with audit_engine.begin() as conn:
+        await conn.execute(delete(EVENTS).where(EVENTS.c.seq == 3))
+        await conn.execute(update(EVENTS).where(EVENTS.c.seq == 6).values(hash="e" * 64))
+
+    # when
+    report = await verify_anchors(audit_engine, sink, _keys(key))
+
+    # then
+    assert [fault.split(" (")[0] for fault in report.faults] == [
+        "the database contradicts checkpoint at seq 3",
+        "the database contradicts checkpoint at seq 6",
+    ]
+    assert report.faults[0].endswith("): event 3 is missing")
+    assert report.faults[1].endswith("): event 6 has another hash")
+
+
+async def test_an_unreadable_checkpoint_file_is_a_sink_error(tmp_path: Path):
+    with pytest.raises(CheckpointSinkError, match="checkpoint file: IsADirectoryError"):
+        await FileCheckpointSink(tmp_path).read_all()
+
+
+def test_an_s3_sink_and_blob_store_use_the_blob_endpoint_when_set():
+    settings = _settings(
+        HUB_AUDIT_CHECKPOINT_SINK="s3://checkpoints/hub/",
+        HUB_BLOB_S3_ENDPOINT="http://s3.internal:9000",
+        HUB_BLOB_S3_BUCKET="documents",
+        HUB_BLOB_S3_ACCESS_KEY="AKIA",
+        HUB_BLOB_S3_SECRET_KEY="secret",
+    )
+    sink = build_checkpoint_sink(settings)
+    assert isinstance(sink, S3CheckpointSink)
+    [signed] = _chain(_key(), [1])
+    assert sink.key_of(signed).startswith("hub/0000")
+    assert isinstance(build_blob_store(settings), S3BlobStore)
