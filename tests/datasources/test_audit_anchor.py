@@ -11,7 +11,6 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -21,20 +20,11 @@ from datasources.sql_audit import SqlAuditTrail
 from tests.conftest import Hub
 from tests.datasources.anchor_support import cut_tail_after, rewrite_from
 from tests.datasources.audit_support import append_numbered
-from tests.services.moto_s3 import CHECKPOINT_BUCKET, MotoS3, moto_s3_server
+from tests.services.moto_s3 import CHECKPOINT_BUCKET, MotoS3
 
 HUB = str(Path(sys.executable).parent / "hub")
 COVERAGE_VARIABLES = ("COVERAGE_PROCESS_CONFIG", "COVERAGE_PROCESS_START")
 SINKS = ("file", "s3")
-
-
-@pytest.fixture(scope="module")
-def moto_s3() -> Iterator[MotoS3]:
-    try:
-        with moto_s3_server() as server:
-            yield server
-    except RuntimeError as error:
-        pytest.fail(str(error))
 
 
 @pytest.fixture(params=SINKS)
@@ -152,3 +142,34 @@ async def test_a_rewrite_before_the_first_checkpoint_is_named_at_every_checkpoin
         "audit anchor: the database contradicts checkpoint at seq 20",
         "audit anchor: the database contradicts checkpoint at seq 30",
     ]
+
+
+async def test_a_checkpoint_that_cannot_be_published_exits_1_without_the_path(
+    audit_engine: AsyncEngine, audit_trail: SqlAuditTrail, hub: Hub, tmp_path: Path
+) -> None:
+    # given a file sink in a folder that is a file
+    await append_numbered(audit_trail, 2)
+    (tmp_path / "blocked").write_text("")
+    env = {
+        "PATH": "/usr/bin:/bin",
+        "HUB_ENV": "development",
+        "HUB_DATA_DIR": str(tmp_path),
+        "HUB_AUDIT_DATABASE_URL": hub.settings.database_urls["audit"],
+        "HUB_AUDIT_CHECKPOINT_SINK": f"file://{tmp_path}/blocked/checkpoints.jsonl",
+        **{k: os.environ[k] for k in COVERAGE_VARIABLES if k in os.environ},
+    }
+
+    # when
+    result = _hub(env, "checkpoint")
+
+    # then the database has its checkpoint; the publication is one line naming no path
+    assert result.returncode == 1
+    assert result.stderr == (
+        "audit checkpoint recorded, but not published: checkpoint file: NotADirectoryError\n"
+    )
+    verified = _hub(env, "verify")
+    assert verified.returncode == 1
+    assert verified.stdout.splitlines()[1] == (
+        "audit anchor: the published checkpoints could not be read:"
+        " checkpoint file: NotADirectoryError"
+    )

@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator
 from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
@@ -45,7 +45,7 @@ from datasources.sql_audit import SqlAuditTrail
 from settings import Settings, SettingsError, load_settings
 from tests.conftest import Hub
 from tests.datasources.audit_support import EVENTS, append_numbered
-from tests.services.moto_s3 import CHECKPOINT_BUCKET, REGION, MotoS3, moto_s3_server
+from tests.services.moto_s3 import CHECKPOINT_BUCKET, REGION, MotoS3
 from tests.services.servers import free_port
 
 NOW = datetime(2026, 12, 2, 12, 0, tzinfo=UTC)
@@ -74,15 +74,6 @@ async def _sink_of(path: Path, checkpoints: list[SignedCheckpoint]) -> FileCheck
     for signed in checkpoints:
         await sink.publish(signed)
     return sink
-
-
-@pytest.fixture(scope="module")
-def moto_s3() -> Iterator[MotoS3]:
-    try:
-        with moto_s3_server() as server:
-            yield server
-    except RuntimeError as error:
-        pytest.fail(str(error))
 
 
 @pytest.fixture

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import os
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
@@ -12,7 +12,7 @@ from datasources.blobs import BlobNotFound, BlobStoreError, check_key
 from datasources.local_blobs import LocalBlobStore
 from datasources.s3_blobs import S3BlobStore
 from datasources.s3_clients import S3Connection, S3Endpoint
-from tests.services.moto_s3 import BLOB_BUCKET, REGION, MotoS3, moto_s3_server
+from tests.services.moto_s3 import BLOB_BUCKET, REGION, MotoS3
 from tests.services.servers import free_port
 
 BAD_KEYS = ["", "/abs", "a//b", "../up", "a/../b", ".hidden", "a/.b", "sp ace", "a\\b", "x" * 201]
@@ -62,15 +62,6 @@ async def test_keys_that_could_escape_are_refused(tmp_path: Path, key: str):
 
 
 # ---------------------------------------------------------------- S3 against moto's server
-
-
-@pytest.fixture(scope="module")
-def moto_s3() -> Iterator[MotoS3]:
-    try:
-        with moto_s3_server() as server:
-            yield server
-    except RuntimeError as error:
-        pytest.fail(str(error))
 
 
 def _store(server: MotoS3, *, secret_key: str | None = None, attempts: int = 3) -> S3BlobStore:
