@@ -75,7 +75,7 @@ class CheckpointPublisher:
     async def publish_due(self) -> int:
         """Checkpoint the head, then publish every checkpoint not yet published; how many."""
         if not self._started:
-            self._last = newest(await self._sink.read_all())
+            self._last = newest(await self._sink.read_newest())
             self._started = True
         await self._trail.checkpoint()
         after = self._last.checkpoint.seq if self._last else 0

@@ -40,6 +40,10 @@ class CheckpointSink(Protocol):
         """Every record ever published, each as it was stored."""
         ...
 
+    async def read_newest(self) -> list[bytes]:
+        """Records among which is the newest checkpoint (cheaper than `read_all`)."""
+        ...
+
     async def close(self) -> None: ...
 
 
@@ -78,6 +82,9 @@ class FileCheckpointSink:
             return await asyncio.to_thread(_read_lines, self.path)
         except OSError as error:
             raise CheckpointSinkError(f"checkpoint file: {type(error).__name__}") from error
+
+    async def read_newest(self) -> list[bytes]:
+        return await self.read_all()
 
     async def close(self) -> None:
         return None
@@ -129,17 +136,27 @@ class S3CheckpointSink:
             raise _sink_error("PUT", error) from error
 
     async def read_all(self) -> list[bytes]:
+        return await self._read(newest_only=False)
+
+    async def read_newest(self) -> list[bytes]:
+        """Every version of the highest key: keys sort by sequence number."""
+        return await self._read(newest_only=True)
+
+    async def _read(self, *, newest_only: bool) -> list[bytes]:
         client = await self._connection.client()
-        records: list[bytes] = []
         try:
+            versions: list[tuple[str, str]] = []
             paginator = client.get_paginator("list_object_versions")
             async for page in paginator.paginate(Bucket=self._bucket, Prefix=self._prefix):
-                for version in page.get("Versions", []):
-                    response = await client.get_object(
-                        Bucket=self._bucket, Key=version["Key"], VersionId=version["VersionId"]
-                    )
-                    async with response["Body"] as body:
-                        records.append(await body.read())
+                versions += [(v["Key"], v["VersionId"]) for v in page.get("Versions", [])]
+            if newest_only and versions:
+                last = max(key for key, _ in versions)
+                versions = [(key, version) for key, version in versions if key == last]
+            records: list[bytes] = []
+            for key, version in versions:
+                response = await client.get_object(Bucket=self._bucket, Key=key, VersionId=version)
+                async with response["Body"] as body:
+                    records.append(await body.read())
         except (ClientError, BotoCoreError, OSError) as error:
             raise _sink_error("LIST/GET", error) from error
         return records

@@ -335,6 +335,7 @@ async def test_a_locked_checkpoint_cannot_be_deleted_or_hidden(
     # then the original is still read, and the forgery is reported
     records = await s3_sink.read_all()
     assert signed.record() in records
+    assert sorted(await s3_sink.read_newest()) == sorted(records)
     report = await verify_anchors(audit_engine, s3_sink, _keys(key))
     assert "checkpoint at seq 1 is forged: its signature does not verify" in report.faults
 
@@ -513,3 +514,13 @@ def test_an_s3_sink_and_blob_store_use_the_blob_endpoint_when_set():
     [signed] = _chain(_key(), [1])
     assert sink.key_of(signed).startswith("hub/0000")
     assert isinstance(build_blob_store(settings), S3BlobStore)
+
+
+async def test_the_newest_checkpoint_in_s3_is_read_without_the_others(s3_sink: S3CheckpointSink):
+    signed = _chain(_key(), [1, 2, 10])
+    for one in signed:
+        await s3_sink.publish(one)
+    assert len(await s3_sink.read_all()) == 3
+    newest_records = await s3_sink.read_newest()
+    assert newest_records == [signed[2].record()]
+    assert newest(newest_records) == signed[2]
