@@ -17,6 +17,7 @@ from starlette.routing import Route, WebSocketRoute
 
 from datasources.audit_outbox import build_audit_outboxes
 from datasources.audit_relay import AuditRelay
+from datasources.audit_anchor import build_checkpoint_publisher
 from datasources.audit_trails import build_audit_trail
 from datasources.blob_stores import build_blob_store
 from datasources.engines import build_engines, dispose_engines
@@ -100,6 +101,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
     sources = build_sources(settings, engines, state_client)
     gate = load_gate(settings.policy_file)
     watch_circuits(sources.state_systems)  # type: ignore[arg-type]
+    publisher = build_checkpoint_publisher(settings, sources.audit, engines["audit"])
     graphql = HubGraphQL(
         build_schema(
             max_depth=settings.max_query_depth, hide_suggestions=not settings.is_development
@@ -123,6 +125,9 @@ def create_app(settings: Settings | None = None) -> Starlette:
             ),
             asyncio.create_task(sources.audit_relay.run()),
         ]
+        if publisher is not None:
+            interval = settings.audit_checkpoint_interval_seconds
+            tasks.append(asyncio.create_task(publisher.run(interval)))
         async with policy_reloading(gate, watch=settings.is_development):
             # what the process built to start (schema, policy, modules) lives as long as it:
             # frozen out of the cyclic collector, which otherwise walks it on every full
@@ -138,6 +143,8 @@ def create_app(settings: Settings | None = None) -> Starlette:
         await sources.bus.close()
         await dispose_engines(engines)
         await sources.blobs.close()
+        if publisher is not None:
+            await publisher.close()
         await state_client.aclose()
         if tracing is not None:
             tracing.shutdown()  # the spans still batched leave now

@@ -11,9 +11,12 @@ from typing import TypeVar
 
 import click
 from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncEngine
 
 from datasources.audit import VerifyResult
+from datasources.audit_anchor import AnchorReport, build_checkpoint_publisher, verify_published
 from datasources.blob_stores import build_blob_store
+from datasources.checkpoint_sinks import CheckpointSinkError
 from datasources.engines import build_engines, dispose_engines
 from datasources.migrations import upgrade
 from datasources.migrations.state import DatabaseNotReady, current_revisions, require_migrated
@@ -28,6 +31,8 @@ from policy.tokens import ROLES, ClaimsRefused, issue_token
 from settings import (
     HOST,
     LOG_FORMAT,
+    AUDIT_CHECKPOINT_SINK,
+    HOST,
     PORT,
     SQL_SOURCES,
     Settings,
@@ -246,14 +251,18 @@ def audit() -> None:
     """Check, checkpoint and purge the tamper-evident audit trail."""
 
 
-async def _on_audit_trail(work: Callable[[SqlAuditTrail], Awaitable[T]]) -> T:
+async def _on_audit(work: Callable[[Settings, AsyncEngine], Awaitable[T]]) -> T:
     settings = load_settings()
     await _require_migrated(settings, ("audit",))
     engines = build_engines({"audit": settings.database_urls["audit"]})
     try:
-        return await work(SqlAuditTrail(engines["audit"]))
+        return await work(settings, engines["audit"])
     finally:
         await dispose_engines(engines)
+
+
+async def _on_audit_trail(work: Callable[[SqlAuditTrail], Awaitable[T]]) -> T:
+    return await _on_audit(lambda _settings, engine: work(SqlAuditTrail(engine)))
 
 
 def _verified(result: VerifyResult) -> bool:
@@ -267,10 +276,30 @@ def _verified(result: VerifyResult) -> bool:
     return False
 
 
+def _anchored(report: AnchorReport | None) -> bool:
+    if report is None:
+        click.echo(f"no checkpoints are published ({AUDIT_CHECKPOINT_SINK.env} is empty)")
+        return True
+    for fault in report.faults:
+        click.echo(f"audit anchor: {fault}")
+    if report.ok:
+        click.echo(f"published checkpoints: {report.checked} agree with the database")
+    return report.ok
+
+
+async def _verify_anchored(settings: Settings, engine: AsyncEngine) -> bool:
+    intact = _verified(await SqlAuditTrail(engine).verify())
+    return _anchored(await verify_published(settings, engine)) and intact
+
+
 @audit.command("verify")
 def audit_verify() -> None:
-    """Recompute the hash chain; exit 1 naming the first altered or missing event."""
-    if not _verified(asyncio.run(_on_audit_trail(lambda trail: trail.verify()))):
+    """Recompute the hash chain and hold it to the published checkpoints.
+
+    Exit 1 naming the first altered or missing event, or each published checkpoint that
+    is forged or that the database contradicts.
+    """
+    if not asyncio.run(_on_audit(_verify_anchored)):
         sys.exit(1)
 
 
@@ -299,11 +328,29 @@ def audit_purge(years: int) -> None:
     click.echo(f"purged {purged} audit events dated before {cutoff.isoformat()}")
 
 
+async def _checkpoint(settings: Settings, engine: AsyncEngine) -> int | None:
+    trail = SqlAuditTrail(engine)
+    publisher = build_checkpoint_publisher(settings, trail, engine)
+    if publisher is None:
+        await trail.checkpoint()
+        return None
+    try:
+        return await publisher.publish_due()
+    finally:
+        await publisher.close()
+
+
 @audit.command("checkpoint")
 def audit_checkpoint() -> None:
-    """Record the newest event's hash as a checkpoint."""
-    asyncio.run(_on_audit_trail(lambda trail: trail.checkpoint()))
+    """Record the newest event's hash as a checkpoint, and publish it signed to the sink."""
+    try:
+        published = asyncio.run(_on_audit(_checkpoint))
+    except CheckpointSinkError as error:
+        click.echo(f"audit checkpoint recorded, but not published: {error}", err=True)
+        sys.exit(1)
     click.echo("audit checkpoint recorded")
+    if published is not None:
+        click.echo(f"published {published} checkpoints")
 
 
 main.add_command(policy_group)

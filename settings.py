@@ -318,6 +318,73 @@ OTLP_ENDPOINT = Setting(
     shown="",
 )
 
+
+def _pem(raw: str) -> bytes:
+    """A PEM value itself, or the path of a file holding one."""
+    if "-----BEGIN" in raw:
+        return raw.encode()
+    try:
+        return Path(raw).read_bytes()
+    except OSError:
+        raise ValueError("must be a PEM key or the path of a readable file holding one") from None
+
+
+def _pems(raw: str) -> tuple[bytes, ...]:
+    """PEM values, or `,`-separated paths of files holding them."""
+    if "-----BEGIN" in raw:
+        return (raw.encode(),)
+    return tuple(_pem(path.strip()) for path in raw.split(",") if path.strip())
+
+
+def _checkpoint_sink(raw: str) -> str:
+    if raw.startswith("file:///") or (raw.startswith("s3://") and raw[5:].split("/")[0]):
+        return raw
+    raise ValueError("must be `s3://bucket/prefix`, `file:///path` or empty")
+
+
+AUDIT_CHECKPOINT_SINK = Setting(
+    "HUB_AUDIT_CHECKPOINT_SINK",
+    _checkpoint_sink,
+    "",
+    "where signed audit checkpoints are published: `s3://bucket/prefix` (a bucket with"
+    " object lock; the endpoint and key of `HUB_BLOB_S3_*` when set) or `file:///path`"
+    " (JSON lines); empty: not published",
+    shown="",
+    blank_is_unset=True,
+)
+AUDIT_SIGNING_KEY = Setting(
+    "HUB_AUDIT_SIGNING_KEY",
+    _pem,
+    None,
+    "Ed25519 private key (PEM, or the path of a PEM file) that signs audit checkpoints;"
+    " required in production when checkpoints are published",
+    shown="a published development key",
+    blank_is_unset=True,
+)
+AUDIT_VERIFY_KEYS: Setting[tuple[bytes, ...]] = Setting(
+    "HUB_AUDIT_VERIFY_KEYS",
+    _pems,
+    (),
+    "Ed25519 public keys (PEM blocks, or `,`-separated paths) `hub audit verify` accepts"
+    " checkpoints from; keep a retired key here after rotating",
+    shown="the signing key's",
+    blank_is_unset=True,
+)
+AUDIT_CHECKPOINT_INTERVAL = Setting(
+    "HUB_AUDIT_CHECKPOINT_INTERVAL",
+    _number,
+    60.0,
+    "seconds between checkpoints of the audit chain's head, published to the sink",
+    shown="60",
+)
+AUDIT_CHECKPOINT_LOCK_DAYS = Setting(
+    "HUB_AUDIT_CHECKPOINT_LOCK_DAYS",
+    _integer,
+    2557,
+    "days a published checkpoint stays under COMPLIANCE object lock (S3 sink)",
+)
+
+
 SETTINGS: tuple[Setting[object], ...] = (
     ENV,
     HOST,
@@ -353,6 +420,11 @@ SETTINGS: tuple[Setting[object], ...] = (
     LOG_FORMAT,
     METRICS_TOKEN,
     OTLP_ENDPOINT,
+    AUDIT_CHECKPOINT_SINK,
+    AUDIT_SIGNING_KEY,
+    AUDIT_VERIFY_KEYS,
+    AUDIT_CHECKPOINT_INTERVAL,
+    AUDIT_CHECKPOINT_LOCK_DAYS,
 )
 """Every variable the hub reads, in the order the README's table lists them."""
 
@@ -423,6 +495,14 @@ class Settings:
     """Who may scrape `/metrics` (empty: loopback clients only)."""
     otlp_endpoint: str = ""
     """Where spans go (empty: no tracing)."""
+    audit_checkpoint_sink: str = ""
+    """Where signed checkpoints are published (`s3://...`, `file:///...`); empty: nowhere."""
+    audit_signing_key_pem: bytes | None = field(default=None, repr=False)
+    """The checkpoints' Ed25519 signing key; None: the development key (development only)."""
+    audit_verify_keys_pem: tuple[bytes, ...] = ()
+    """Public keys checkpoints may be signed with; empty: the signing key's."""
+    audit_checkpoint_interval_seconds: float = 60.0
+    audit_checkpoint_lock_days: int = 2557
 
     @property
     def is_development(self) -> bool:
@@ -487,6 +567,16 @@ def _audit_discard(env: Mapping[str, str], hub_env: str) -> bool:
     return discard
 
 
+def _audit_signing_key(env: Mapping[str, str], hub_env: str, sink: str) -> bytes | None:
+    pem = AUDIT_SIGNING_KEY.read(env)
+    if pem is None and sink and hub_env == "production":
+        raise SettingsError(
+            f"{AUDIT_SIGNING_KEY.env} must be set when {ENV.env}=production"
+            f" and {AUDIT_CHECKPOINT_SINK.env} is set"
+        )
+    return pem
+
+
 def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
     """Build settings from `environ` (default: the process environment)."""
     env = os.environ if environ is None else environ
@@ -529,4 +619,9 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
         log_format=LOG_FORMAT.read(env),
         metrics_token=METRICS_TOKEN.read(env),
         otlp_endpoint=OTLP_ENDPOINT.read(env),
+        audit_checkpoint_sink=AUDIT_CHECKPOINT_SINK.read(env),
+        audit_signing_key_pem=_audit_signing_key(env, hub_env, AUDIT_CHECKPOINT_SINK.read(env)),
+        audit_verify_keys_pem=AUDIT_VERIFY_KEYS.read(env),
+        audit_checkpoint_interval_seconds=AUDIT_CHECKPOINT_INTERVAL.read(env),
+        audit_checkpoint_lock_days=AUDIT_CHECKPOINT_LOCK_DAYS.read(env),
     )

@@ -7,14 +7,11 @@ so the seeder writes contents where the hub will read them.
 
 from __future__ import annotations
 
-import httpx
-
 from datasources.blobs import BlobStore
 from datasources.local_blobs import LocalBlobStore
 from datasources.s3_blobs import S3BlobStore
+from datasources.s3_clients import S3Connection, S3Endpoint
 from settings import Settings
-
-S3_TIMEOUT_SECONDS = 30.0
 
 
 def build_blob_store(settings: Settings) -> BlobStore:
@@ -22,11 +19,5 @@ def build_blob_store(settings: Settings) -> BlobStore:
     s3 = settings.blob_s3
     if s3 is None:
         return LocalBlobStore(settings.blob_root)
-    return S3BlobStore(
-        httpx.AsyncClient(timeout=S3_TIMEOUT_SECONDS),
-        endpoint=s3.endpoint,
-        bucket=s3.bucket,
-        region=s3.region,
-        access_key=s3.access_key,
-        secret_key=s3.secret_key,
-    )
+    where = S3Endpoint(s3.endpoint, s3.region, s3.access_key, s3.secret_key)
+    return S3BlobStore(S3Connection(where), bucket=s3.bucket)

@@ -1,153 +1,84 @@
-"""Blobs in S3 (or an S3-compatible store), over its REST API with AWS Signature Version 4."""
+"""Blobs in S3 (or an S3-compatible store), through aiobotocore's client."""
 
 from __future__ import annotations
 
-import hashlib
-import hmac
-from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
-from datetime import UTC, datetime
-from urllib.parse import quote
-
-import httpx
+from botocore.exceptions import BotoCoreError, ClientError
 
 from datasources.blobs import BlobNotFound, BlobStoreError, check_key
+from datasources.s3_clients import S3Connection
 
-ALGORITHM = "AWS4-HMAC-SHA256"
-
-
-@dataclass(frozen=True)
-class Credentials:
-    access_key: str
-    secret_key: str = field(repr=False)
+_NOT_FOUND = frozenset({"NoSuchKey", "NotFound", "404"})
 
 
-def _sha256_hex(data: bytes) -> str:
-    return hashlib.sha256(data).hexdigest()
+def _status(error: ClientError) -> int:
+    status: int = error.response.get("ResponseMetadata", {}).get("HTTPStatusCode", 0)
+    return status
 
 
-def _hmac(key: bytes, text: str) -> bytes:
-    return hmac.new(key, text.encode(), hashlib.sha256).digest()
+def _is_not_found(error: ClientError) -> bool:
+    # a missing bucket is a 404 too (NoSuchBucket), but a store error, not a missing blob
+    return error.response.get("Error", {}).get("Code") in _NOT_FOUND
 
 
-def signing_key(secret_key: str, day: str, region: str, service: str) -> bytes:
-    """The day's key: HMAC chain over date, region, service and "aws4_request"."""
-    key = _hmac(f"AWS4{secret_key}".encode(), day)
-    for part in (region, service, "aws4_request"):
-        key = _hmac(key, part)
-    return key
-
-
-def _canonical_query(url: httpx.URL) -> str:
-    pairs = sorted(
-        (quote(name, safe="-_.~"), quote(value, safe="-_.~"))
-        for name, value in url.params.multi_items()
-    )
-    return "&".join(f"{name}={value}" for name, value in pairs)
-
-
-def canonical_request(
-    method: str, url: httpx.URL, headers: Mapping[str, str], payload_hash: str
-) -> tuple[str, str]:
-    """The canonical request of SigV4 and its signed header names (";"-joined, sorted)."""
-    lowered = {name.lower(): " ".join(value.split()) for name, value in headers.items()}
-    names = sorted(lowered)
-    canonical_headers = "".join(f"{name}:{lowered[name]}\n" for name in names)
-    signed = ";".join(names)
-    path = url.raw_path.split(b"?", 1)[0].decode("ascii") or "/"
-    parts = (method, path, _canonical_query(url), canonical_headers, signed, payload_hash)
-    return "\n".join(parts), signed
-
-
-def authorization(
-    method: str,
-    url: httpx.URL,
-    headers: Mapping[str, str],
-    payload_hash: str,
-    *,
-    credentials: Credentials,
-    region: str,
-    service: str,
-) -> str:
-    """The `Authorization` header of a request whose `headers` (with x-amz-date) are signed."""
-    amz_date = next(value for name, value in headers.items() if name.lower() == "x-amz-date")
-    scope = f"{amz_date[:8]}/{region}/{service}/aws4_request"
-    request, signed = canonical_request(method, url, headers, payload_hash)
-    to_sign = "\n".join((ALGORITHM, amz_date, scope, _sha256_hex(request.encode())))
-    key = signing_key(credentials.secret_key, amz_date[:8], region, service)
-    signature = hmac.new(key, to_sign.encode(), hashlib.sha256).hexdigest()
-    return (
-        f"{ALGORITHM} Credential={credentials.access_key}/{scope}, "
-        f"SignedHeaders={signed}, Signature={signature}"
-    )
+def _store_error(method: str, error: Exception) -> BlobStoreError:
+    """What went wrong, by HTTP status or exception type: never a key's content."""
+    if isinstance(error, ClientError):
+        return BlobStoreError(f"S3 {method} answered HTTP {_status(error)}")
+    return BlobStoreError(f"S3 {method} failed: {type(error).__name__}")
 
 
 class S3BlobStore:
-    """`BlobStore` in one bucket, path-style (`{endpoint}/{bucket}/{key}`); owns `client`."""
+    """`BlobStore` in one bucket; closing it closes `connection`."""
 
-    def __init__(
-        self,
-        client: httpx.AsyncClient,
-        *,
-        endpoint: str,
-        bucket: str,
-        region: str,
-        access_key: str,
-        secret_key: str,
-        clock: Callable[[], datetime] = lambda: datetime.now(UTC),
-    ) -> None:
-        self._client = client
-        self._base = f"{endpoint.rstrip('/')}/{quote(bucket, safe='')}"
-        self._region = region
-        self._credentials = Credentials(access_key, secret_key)
-        self._clock = clock
-
-    async def _send(self, method: str, key: str, body: bytes = b"") -> httpx.Response:
-        url = httpx.URL(f"{self._base}/{quote(check_key(key), safe='/')}")
-        payload_hash = _sha256_hex(body)
-        headers = {
-            "host": url.netloc.decode("ascii"),
-            "x-amz-content-sha256": payload_hash,
-            "x-amz-date": self._clock().strftime("%Y%m%dT%H%M%SZ"),
-        }
-        headers["authorization"] = authorization(
-            method,
-            url,
-            headers,
-            payload_hash,
-            credentials=self._credentials,
-            region=self._region,
-            service="s3",
-        )
-        try:
-            return await self._client.request(method, url, headers=headers, content=body or None)
-        except httpx.HTTPError as error:
-            raise BlobStoreError(f"S3 {method} failed: {type(error).__name__}") from error
+    def __init__(self, connection: S3Connection, *, bucket: str) -> None:
+        self._connection = connection
+        self._bucket = bucket
 
     async def put(self, key: str, data: bytes) -> None:
-        _expect(await self._send("PUT", key, data), "PUT", 200)
+        key = check_key(key)
+        client = await self._connection.client()
+        try:
+            await client.put_object(Bucket=self._bucket, Key=key, Body=data)
+        except (ClientError, BotoCoreError, OSError) as error:
+            raise _store_error("PUT", error) from error
 
     async def get(self, key: str) -> bytes:
-        response = await self._send("GET", key)
-        if response.status_code == 404:
-            raise BlobNotFound(key)
-        _expect(response, "GET", 200)
-        return response.content
+        key = check_key(key)
+        client = await self._connection.client()
+        try:
+            response = await client.get_object(Bucket=self._bucket, Key=key)
+            async with response["Body"] as body:
+                return await body.read()
+        except ClientError as error:
+            if _is_not_found(error):
+                raise BlobNotFound(key) from None
+            raise _store_error("GET", error) from error
+        except (BotoCoreError, OSError) as error:
+            raise _store_error("GET", error) from error
 
     async def delete(self, key: str) -> None:
-        _expect(await self._send("DELETE", key), "DELETE", 200, 204, 404)
+        key = check_key(key)
+        client = await self._connection.client()
+        try:
+            await client.delete_object(Bucket=self._bucket, Key=key)
+        except ClientError as error:
+            if not _is_not_found(error):
+                raise _store_error("DELETE", error) from error
+        except (BotoCoreError, OSError) as error:
+            raise _store_error("DELETE", error) from error
 
     async def exists(self, key: str) -> bool:
-        response = await self._send("HEAD", key)
-        if response.status_code == 404:
-            return False
-        _expect(response, "HEAD", 200)
+        key = check_key(key)
+        client = await self._connection.client()
+        try:
+            await client.head_object(Bucket=self._bucket, Key=key)
+        except ClientError as error:
+            if _is_not_found(error):
+                return False
+            raise _store_error("HEAD", error) from error
+        except (BotoCoreError, OSError) as error:
+            raise _store_error("HEAD", error) from error
         return True
 
     async def close(self) -> None:
-        await self._client.aclose()
-
-
-def _expect(response: httpx.Response, method: str, *statuses: int) -> None:
-    if response.status_code not in statuses:
-        raise BlobStoreError(f"S3 {method} answered HTTP {response.status_code}")
+        await self._connection.close()
