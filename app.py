@@ -38,9 +38,11 @@ from settings import Settings, load_settings
 from transport.bearer import BearerAuthentication
 from transport.body_limit import BodySizeLimit
 from transport.downloads import build_download_routes
+from transport.draining import Draining
 from transport.graphiql import build_ide_routes
 from transport.graphql_http import HubGraphQL
 from transport.health import build_health_routes
+from transport.readiness import build_readiness
 from transport.source_scope import SourceScope
 
 # pooled connections to the states' case systems, shared by every request
@@ -84,8 +86,11 @@ def build_bus(settings: Settings) -> NoticeBus:
     return InProcessNoticeBus()
 
 
-def create_app(settings: Settings | None = None) -> Starlette:
-    """Build the hub; engines open on startup and close on shutdown."""
+def create_app(settings: Settings | None = None, *, draining: Draining | None = None) -> Starlette:
+    """Build the hub; engines open on startup and close on shutdown.
+
+    `draining` is the server's (`hub serve`): it closes the hub's WebSockets on SIGTERM.
+    """
     settings = settings or load_settings()
     engines = build_engines(settings.database_urls)
     state_client = httpx.AsyncClient(limits=STATE_SYSTEM_LIMITS)
@@ -98,7 +103,9 @@ def create_app(settings: Settings | None = None) -> Starlette:
         sources=sources,
         settings=settings,
         gate=gate,
+        draining=draining,
     )
+    readiness = build_readiness(settings, engines, gate, graphql.draining)
 
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[State]:
@@ -123,6 +130,8 @@ def create_app(settings: Settings | None = None) -> Starlette:
             task.cancel()
         await asyncio.gather(*tasks, return_exceptions=True)
         await sources.bus.close()
+        await sources.audit.flush()  # what requests left queued, before the engines close
+        await readiness.close()
         await dispose_engines(engines)
         await sources.blobs.close()
         await state_client.aclose()
@@ -131,7 +140,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
         routes=[
             Route("/graphql", graphql),  # every method: the view answers 405 with a code
             WebSocketRoute("/graphql", graphql),
-            *build_health_routes(),
+            *build_health_routes(readiness),
             *build_ide_routes(settings),
             *build_download_routes(sources=sources, settings=settings, gate=gate),
         ],
@@ -145,4 +154,5 @@ def create_app(settings: Settings | None = None) -> Starlette:
     app.state.engines = engines
     app.state.plans = graphql.plans
     app.state.gate = gate
+    app.state.draining = graphql.draining
     return app

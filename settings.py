@@ -295,6 +295,21 @@ AUDIT_DISCARD = Setting(
     " costs; development only (`production` refuses to start with it)",
     shown="`off`",
 )
+SHUTDOWN_TIMEOUT = Setting(
+    "HUB_SHUTDOWN_TIMEOUT",
+    _integer,
+    20,
+    "seconds `hub serve` lets in-flight requests finish after SIGTERM (WebSockets close"
+    " at once with 1001); keep Kubernetes' `terminationGracePeriodSeconds` above it",
+    shown="20",
+)
+READINESS_TIMEOUT = Setting(
+    "HUB_READINESS_TIMEOUT",
+    _number,
+    2.0,
+    "seconds each `/readyz` check (a database, Redis) may take before it counts as failed",
+    shown="2",
+)
 
 SETTINGS: tuple[Setting[object], ...] = (
     ENV,
@@ -328,6 +343,8 @@ SETTINGS: tuple[Setting[object], ...] = (
     GRAPHIQL_ASSETS_DIR,
     COMPILED_PLANS,
     AUDIT_DISCARD,
+    SHUTDOWN_TIMEOUT,
+    READINESS_TIMEOUT,
 )
 """Every variable the hub reads, in the order the README's table lists them."""
 
@@ -393,6 +410,10 @@ class Settings:
     """Serve queries the hub has seen through compiled plans (`plans/`)."""
     audit_discard: bool = False
     """Drop audit events instead of storing them (development only: measuring the audit write)."""
+    shutdown_timeout_seconds: int = 20
+    """How long in-flight requests may take to finish once the process is told to stop."""
+    readiness_timeout_seconds: float = 2.0
+    """How long each `/readyz` check may take."""
 
     @property
     def is_development(self) -> bool:
@@ -496,4 +517,6 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
         state_system_timeout=STATE_SYSTEM_TIMEOUT.read(env),
         compiled_plans=COMPILED_PLANS.read(env),
         audit_discard=_audit_discard(env, hub_env),
+        shutdown_timeout_seconds=SHUTDOWN_TIMEOUT.read(env),
+        readiness_timeout_seconds=READINESS_TIMEOUT.read(env),
     )

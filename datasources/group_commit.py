@@ -52,6 +52,20 @@ class GroupCommit(Generic[T]):
             self._flusher = loop.create_task(self._flush(), context=contextvars.Context())
         await done
 
+    async def drain(self) -> None:
+        """Return once everything queued so far is committed (or its commit failed).
+
+        What a caller left queued when it stopped waiting is committed here too: the
+        process calls this before it closes the database, so that nothing queued is lost.
+        """
+        while self._queue or (self._flusher is not None and not self._flusher.done()):
+            flusher = self._flusher
+            if flusher is None or flusher.done():
+                loop = asyncio.get_running_loop()
+                flusher = loop.create_task(self._flush(), context=contextvars.Context())
+                self._flusher = flusher
+            await asyncio.shield(flusher)
+
     def _take(self) -> list[tuple[Sequence[T], asyncio.Future[None]]]:
         taken = 1
         count = len(self._queue[0][0])
