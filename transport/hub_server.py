@@ -18,7 +18,11 @@ order here:
 
 from __future__ import annotations
 
+import contextlib
+import signal
 import socket
+import threading
+from collections.abc import Iterator
 from types import FrameType
 
 import uvicorn
@@ -40,9 +44,30 @@ class HubServer(uvicorn.Server):
         self.draining.begin()
         super().handle_exit(sig, frame)
 
+    @contextlib.contextmanager
+    def capture_signals(self) -> Iterator[None]:
+        # uvicorn raises the signal again once it has shut down, against the handler it
+        # found: for SIGTERM the default one, so a clean drain would die of it (exit 143).
+        # A SIGTERM answered by a graceful shutdown ends the process with 0, as an
+        # orchestrator expects of a stop it asked for.
+        if threading.current_thread() is not threading.main_thread():
+            with super().capture_signals():
+                yield
+            return
+        previous = signal.signal(signal.SIGTERM, _answered)
+        try:
+            with super().capture_signals():
+                yield
+        finally:
+            signal.signal(signal.SIGTERM, previous)
+
     async def shutdown(self, sockets: list[socket.socket] | None = None) -> None:
         self.draining.begin()
         for server in self.servers:
             server.close()  # uvicorn closes them again: closing twice is harmless
         await self.draining.close_sockets(SOCKET_CLOSE_SECONDS)
         await super().shutdown(sockets)
+
+
+def _answered(sig: int, frame: FrameType | None) -> None:
+    """The SIGTERM uvicorn raises again after its shutdown: already handled."""
