@@ -48,6 +48,7 @@ from tests.services.postgres import (
     drop_database,
     postgres_server_url,
 )
+from tests.services.redis import redis_server_url
 
 REPO = Path(__file__).resolve().parents[1]
 COMPOSE_FILE = REPO / "docker-compose.yml"
@@ -457,6 +458,9 @@ def _hub_env(
     # Same URL form as the compose file gives (plain postgresql://), on the test server.
     scheme = urlsplit(compose_env["HUB_DATABASE_URL"]).scheme
     env["HUB_DATABASE_URL"] = scheme + "://" + database_url.split("://", 1)[1]
+    if "HUB_REDIS_URL" in compose_env:  # the compose host `redis` is the test's Redis here
+        assert urlsplit(compose_env["HUB_REDIS_URL"]).hostname == "redis"
+        env["HUB_REDIS_URL"] = redis_server_url()
     env["HUB_HOST"] = "127.0.0.1"
     env["HUB_PORT"] = str(port)
     env["HUB_DATA_DIR"] = str(data_dir)
