@@ -58,13 +58,10 @@ class GroupCommit(Generic[T]):
         What a caller left queued when it stopped waiting is committed here too: the
         process calls this before it closes the database, so that nothing queued is lost.
         """
-        while self._queue or (self._flusher is not None and not self._flusher.done()):
-            flusher = self._flusher
-            if flusher is None or flusher.done():
-                loop = asyncio.get_running_loop()
-                flusher = loop.create_task(self._flush(), context=contextvars.Context())
-                self._flusher = flusher
-            await asyncio.shield(flusher)
+        # a flusher runs while anything is queued (`submit` starts one), and one that ends
+        # has emptied the queue; one started meanwhile is waited for in turn
+        while self._flusher is not None and not self._flusher.done():
+            await asyncio.shield(self._flusher)
 
     def _take(self) -> list[tuple[Sequence[T], asyncio.Future[None]]]:
         taken = 1

@@ -11,6 +11,7 @@ from dataclasses import replace
 from typing import Any
 
 import httpx
+import pytest
 
 from app import create_app
 from settings import SQL_SOURCES
@@ -109,3 +110,15 @@ def _names_nothing(body: dict[str, Any], port: int) -> None:
     text = str(body)
     for secret in (PASSWORD, str(port), "127.0.0.1", "hub:", "Connect"):
         assert secret not in text, f"{secret!r} in {text}"
+
+
+async def test_a_gate_without_policy_rules_makes_the_hub_unready(
+    hub: Hub, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # loading refuses an empty policy; this is the check that would see one regardless
+    app = create_app(hub.settings)
+    monkeypatch.setattr(type(app.state.gate), "policy_rules", property(lambda gate: 0))
+    with serve_app(app) as url:
+        status, body = await _readyz(url)
+    assert status == 503
+    assert body["checks"]["policy"] == "failed"
