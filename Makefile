@@ -85,7 +85,8 @@ bench-tools:
 	    echo "make bench needs Debian's wrk: run 'sudo apt-get install wrk' (or 'make tools' as root)"; exit 1; \
 	  fi; }
 
-# Debian's docker-compose validates docker-compose.yml without a Docker engine.
+# Debian's docker-compose validates docker-compose.yml without a Docker engine; Debian's
+# nginx checks and runs the compose proxy's configuration (deploy/nginx/nginx.conf).
 tools: bench-tools
 	@command -v docker-compose >/dev/null 2>&1 || { \
 	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
@@ -93,6 +94,14 @@ tools: bench-tools
 	     (apt-get update -qq && apt-get install -y -qq --no-install-recommends docker-compose >/dev/null)); \
 	  else \
 	    echo "install Debian's docker-compose (sudo apt-get install docker-compose) for the compose test"; \
+	  fi; }
+	@command -v nginx >/dev/null 2>&1 || test -x /usr/sbin/nginx || { \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	    (apt-get install -y -qq --no-install-recommends nginx-light >/dev/null 2>&1 || \
+	     (apt-get update -qq && apt-get install -y -qq --no-install-recommends nginx-light >/dev/null)) || \
+	    { echo "could not install Debian's nginx-light with apt-get: the compose proxy test needs it"; exit 1; }; \
+	  else \
+	    echo "the compose proxy test needs Debian's nginx: run 'sudo apt-get install nginx-light' (or 'make tools' as root)"; exit 1; \
 	  fi; }
 	@command -v chromium >/dev/null 2>&1 && command -v chromedriver >/dev/null 2>&1 || { \
 	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \

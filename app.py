@@ -43,11 +43,13 @@ from telemetry.tracing import configure_tracing
 from transport.bearer import BearerAuthentication
 from transport.body_limit import BodySizeLimit
 from transport.downloads import build_download_routes
+from transport.draining import Draining
 from transport.graphiql import build_ide_routes
 from transport.graphql_http import HubGraphQL
 from transport.health import build_health_routes
 from transport.metrics_endpoint import build_metrics_routes
 from transport.observed_requests import ObservedRequests
+from transport.readiness import build_readiness
 from transport.source_scope import SourceScope
 
 # pooled connections to the states' case systems, shared by every request
@@ -93,8 +95,11 @@ def build_bus(settings: Settings) -> NoticeBus:
     return InProcessNoticeBus()
 
 
-def create_app(settings: Settings | None = None) -> Starlette:
-    """Build the hub; engines open on startup and close on shutdown."""
+def create_app(settings: Settings | None = None, *, draining: Draining | None = None) -> Starlette:
+    """Build the hub; engines open on startup and close on shutdown.
+
+    `draining` is the server's (`hub serve`): it closes the hub's WebSockets on SIGTERM.
+    """
     settings = settings or load_settings()
     engines = build_engines(settings.database_urls)
     state_client = httpx.AsyncClient(limits=STATE_SYSTEM_LIMITS)
@@ -109,7 +114,9 @@ def create_app(settings: Settings | None = None) -> Starlette:
         sources=sources,
         settings=settings,
         gate=gate,
+        draining=draining,
     )
+    readiness = build_readiness(settings, engines, gate, graphql.draining)
 
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[State]:
@@ -141,6 +148,8 @@ def create_app(settings: Settings | None = None) -> Starlette:
         await asyncio.gather(*tasks, return_exceptions=True)
         await sources.audit_relay.drain_within()
         await sources.bus.close()
+        await sources.audit.flush()  # what requests left queued, before the engines close
+        await readiness.close()
         await dispose_engines(engines)
         await sources.blobs.close()
         if publisher is not None:
@@ -155,6 +164,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
             WebSocketRoute("/graphql", graphql),
             *build_health_routes(),
             *build_metrics_routes(settings.metrics_token),
+            *build_health_routes(readiness),
             *build_ide_routes(settings),
             *build_download_routes(sources=sources, settings=settings, gate=gate),
         ],
@@ -169,4 +179,5 @@ def create_app(settings: Settings | None = None) -> Starlette:
     app.state.engines = engines
     app.state.plans = graphql.plans
     app.state.gate = gate
+    app.state.draining = graphql.draining
     return app

@@ -89,7 +89,10 @@ def serve(host: str | None, port: int | None) -> None:
     """Serve GraphQL and GraphiQL at /graphql."""
     import uvicorn
 
+    from app import create_app
+    from transport.draining import Draining
     from transport.http_protocol import HubH11Protocol
+    from transport.hub_server import HubServer
 
     settings = load_settings()
     load_gate(settings.policy_file)  # a policy that does not load is one line, before serving
@@ -97,6 +100,19 @@ def serve(host: str | None, port: int | None) -> None:
     pid_file = settings.data_dir / "hub.pid"
     pid_file.parent.mkdir(parents=True, exist_ok=True)
     pid_file.write_text(f"{os.getpid()}\n")
+    draining = Draining()  # on SIGTERM: /readyz 503, WebSockets closed with 1001
+    config = uvicorn.Config(
+        lambda: create_app(settings, draining=draining),
+        factory=True,  # built in the server's event loop
+        host=host or settings.host,
+        port=port or settings.port,
+        # access lines would carry query strings, and GET queries can carry PII
+        access_log=False,
+        http=HubH11Protocol,  # an unparsable request is refused with a contract code
+        log_level="info",
+        timeout_graceful_shutdown=settings.shutdown_timeout_seconds,
+    )
+    server = HubServer(config, draining=draining)
     try:
         uvicorn.run(
             "app:create_app",
@@ -110,8 +126,11 @@ def serve(host: str | None, port: int | None) -> None:
             http=HubH11Protocol,  # an unparsable request is refused with a contract code
             log_level="info",
         )
+        server.run()
     finally:
         pid_file.unlink(missing_ok=True)
+    if not server.started:
+        sys.exit(3)  # as uvicorn.run: the app did not start (its error is logged above)
 
 
 async def _require_migrated(settings: Settings, sources: tuple[str, ...]) -> None:

@@ -384,6 +384,21 @@ AUDIT_CHECKPOINT_LOCK_DAYS = Setting(
     "days a published checkpoint stays under COMPLIANCE object lock (S3 sink)",
 )
 
+SHUTDOWN_TIMEOUT = Setting(
+    "HUB_SHUTDOWN_TIMEOUT",
+    _integer,
+    20,
+    "seconds `hub serve` lets in-flight requests finish after SIGTERM (WebSockets close"
+    " at once with 1001); keep Kubernetes' `terminationGracePeriodSeconds` above it",
+    shown="20",
+)
+READINESS_TIMEOUT = Setting(
+    "HUB_READINESS_TIMEOUT",
+    _number,
+    2.0,
+    "seconds each `/readyz` check (a database, Redis) may take before it counts as failed",
+    shown="2",
+)
 
 SETTINGS: tuple[Setting[object], ...] = (
     ENV,
@@ -425,6 +440,8 @@ SETTINGS: tuple[Setting[object], ...] = (
     AUDIT_VERIFY_KEYS,
     AUDIT_CHECKPOINT_INTERVAL,
     AUDIT_CHECKPOINT_LOCK_DAYS,
+    SHUTDOWN_TIMEOUT,
+    READINESS_TIMEOUT,
 )
 """Every variable the hub reads, in the order the README's table lists them."""
 
@@ -503,6 +520,10 @@ class Settings:
     """Public keys checkpoints may be signed with; empty: the signing key's."""
     audit_checkpoint_interval_seconds: float = 60.0
     audit_checkpoint_lock_days: int = 2557
+    shutdown_timeout_seconds: int = 20
+    """How long in-flight requests may take to finish once the process is told to stop."""
+    readiness_timeout_seconds: float = 2.0
+    """How long each `/readyz` check may take."""
 
     @property
     def is_development(self) -> bool:
@@ -624,4 +645,6 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
         audit_verify_keys_pem=AUDIT_VERIFY_KEYS.read(env),
         audit_checkpoint_interval_seconds=AUDIT_CHECKPOINT_INTERVAL.read(env),
         audit_checkpoint_lock_days=AUDIT_CHECKPOINT_LOCK_DAYS.read(env),
+        shutdown_timeout_seconds=SHUTDOWN_TIMEOUT.read(env),
+        readiness_timeout_seconds=READINESS_TIMEOUT.read(env),
     )

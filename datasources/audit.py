@@ -124,6 +124,10 @@ class AuditTrail(Protocol):
         """Record the newest event's sequence number and hash as a checkpoint."""
         ...
 
+    async def flush(self) -> None:
+        """Return once every event handed in so far is committed (the process is stopping)."""
+        ...
+
     async def purge(self, *, older_than: datetime) -> int:
         """Delete the oldest events dated before `older_than`; return how many.
 

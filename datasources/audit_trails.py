@@ -55,6 +55,9 @@ class DiscardingAuditTrail:
     async def checkpoint(self) -> None:
         await self._stored.checkpoint()
 
+    async def flush(self) -> None:
+        await self._stored.flush()
+
     async def purge(self, *, older_than: datetime) -> int:
         return await self._stored.purge(older_than=older_than)
 

@@ -52,6 +52,17 @@ class GroupCommit(Generic[T]):
             self._flusher = loop.create_task(self._flush(), context=contextvars.Context())
         await done
 
+    async def drain(self) -> None:
+        """Return once everything queued so far is committed (or its commit failed).
+
+        What a caller left queued when it stopped waiting is committed here too: the
+        process calls this before it closes the database, so that nothing queued is lost.
+        """
+        # a flusher runs while anything is queued (`submit` starts one), and one that ends
+        # has emptied the queue; one started meanwhile is waited for in turn
+        while self._flusher is not None and not self._flusher.done():
+            await asyncio.shield(self._flusher)
+
     def _take(self) -> list[tuple[Sequence[T], asyncio.Future[None]]]:
         taken = 1
         count = len(self._queue[0][0])

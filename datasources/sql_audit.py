@@ -325,6 +325,9 @@ class SqlAuditTrail:
             await _add_checkpoint(conn, head.seq, head.hash, head.at)
         logger.info("audit: checkpoint at seq %d", head.seq)
 
+    async def flush(self) -> None:
+        await self._group.drain()
+
     async def purge(self, *, older_than: datetime) -> int:
         if older_than.tzinfo is None:
             raise ValueError("the purge cutoff must carry a time zone")

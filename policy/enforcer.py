@@ -96,6 +96,11 @@ class PolicyDecider:
     def __post_init__(self) -> None:
         self._enforcer = load_enforcer(self.model_path, self.policy_path)
 
+    @property
+    def rules(self) -> int:
+        """How many policy rules the decisions come from (never 0 once loaded)."""
+        return len(self._enforcer.get_policy())
+
     def reload(self) -> None:
         """Read the files again; keep the old policy when the new one is invalid."""
         enforcer = load_enforcer(self.model_path, self.policy_path)

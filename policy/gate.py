@@ -106,6 +106,11 @@ class Gate:
         return self.decider.evaluations
 
     @property
+    def policy_rules(self) -> int:
+        """How many rules the loaded policy holds (`/readyz` asks)."""
+        return self.decider.rules
+
+    @property
     def policy_files(self) -> tuple[Path, Path]:
         """The model and policy files the decisions come from (watched in development)."""
         return self.decider.model_path, self.decider.policy_path

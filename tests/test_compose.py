@@ -48,6 +48,7 @@ from tests.services.postgres import (
     drop_database,
     postgres_server_url,
 )
+from tests.services.redis import redis_server_url
 
 REPO = Path(__file__).resolve().parents[1]
 COMPOSE_FILE = REPO / "docker-compose.yml"
@@ -233,7 +234,59 @@ def test_both_services_have_healthchecks(compose_config: dict[str, Any]) -> None
     hub_test = _healthcheck_test(_service(compose_config, "hub"))
     assert hub_test[:3] == ["CMD", "python", "-c"]
     assert "urllib" in hub_test[3]
-    assert "/healthz" in hub_test[3]
+    assert "/readyz" in hub_test[3]  # healthy once ready: its databases answer
+
+
+def test_every_service_has_a_healthcheck(compose_config: dict[str, Any]) -> None:
+    for name, service in compose_config["services"].items():
+        test = _healthcheck_test(service)
+        assert test[0] in ("CMD", "CMD-SHELL"), f"{name}: {test}"
+
+
+def _start_order(compose_config: Mapping[str, Any]) -> list[str]:
+    """The services in an order compose may start them, each after those it depends on."""
+    services = compose_config["services"]
+    needs: dict[str, set[str]] = {}
+    for name, service in services.items():
+        depends_on = service.get("depends_on") or {}
+        assert isinstance(depends_on, dict), f"{name}: depends_on must use the long form"
+        for other, condition in depends_on.items():
+            assert condition["condition"] == "service_healthy", f"{name} -> {other}"
+            assert other in services, f"{name} depends on a missing {other}"
+        needs[name] = set(depends_on)
+    order: list[str] = []
+    while needs:
+        ready = sorted(name for name, wanted in needs.items() if wanted <= set(order))
+        assert ready, f"the dependencies form a cycle: {needs}"
+        order += ready
+        for name in ready:
+            del needs[name]
+    return order
+
+
+def test_services_start_in_order_each_once_its_dependencies_are_healthy(
+    compose_config: dict[str, Any],
+) -> None:
+    order = _start_order(compose_config)
+    for backend in ("postgres", "redis", "state-sim"):
+        assert order.index(backend) < order.index("hub") < order.index("hub2")
+    assert order[-1] == "proxy"
+    proxy_needs = set(_service(compose_config, "proxy")["depends_on"])
+    assert proxy_needs == {"hub", "hub2"}
+
+
+def test_redis_keeps_an_append_only_file_on_a_volume(compose_config: dict[str, Any]) -> None:
+    redis = _service(compose_config, "redis")
+    command = redis["command"]
+    if isinstance(command, str):
+        command = shlex.split(command)
+    assert command[0] == "redis-server"
+    assert command[command.index("--appendonly") + 1] == "yes"
+    mounts = [
+        str(volume).split(":")[1] if isinstance(volume, str) else volume["target"]
+        for volume in redis.get("volumes", [])
+    ]
+    assert "/data" in mounts  # where redis:7 writes its append-only file
 
 
 def test_volumes_are_named(compose_config: dict[str, Any]) -> None:
@@ -405,6 +458,9 @@ def _hub_env(
     # Same URL form as the compose file gives (plain postgresql://), on the test server.
     scheme = urlsplit(compose_env["HUB_DATABASE_URL"]).scheme
     env["HUB_DATABASE_URL"] = scheme + "://" + database_url.split("://", 1)[1]
+    if "HUB_REDIS_URL" in compose_env:  # the compose host `redis` is the test's Redis here
+        assert urlsplit(compose_env["HUB_REDIS_URL"]).hostname == "redis"
+        env["HUB_REDIS_URL"] = redis_server_url()
     env["HUB_HOST"] = "127.0.0.1"
     env["HUB_PORT"] = str(port)
     env["HUB_DATA_DIR"] = str(data_dir)

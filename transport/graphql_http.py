@@ -38,6 +38,7 @@ from settings import Settings
 from telemetry.requests import error_codes, note_codes, note_operation
 from transport.bearer import VIEWER_KEY
 from transport.body_limit import BodyTooLarge
+from transport.draining import Draining
 from transport.graphiql import render_ide_html
 from transport.graphql_plans import PlannedHttp
 from transport.graphql_refusals import Refusal, http_error_response, wrong_transport
@@ -73,7 +74,15 @@ class HubGraphQL(GraphQL[Context, None]):
 
     graphql_transport_ws_handler_class = HubTransportWsHandler
 
-    def __init__(self, schema: Any, *, sources: Sources, settings: Settings, gate: Gate) -> None:
+    def __init__(
+        self,
+        schema: Any,
+        *,
+        sources: Sources,
+        settings: Settings,
+        gate: Gate,
+        draining: Draining | None = None,
+    ) -> None:
         super().__init__(
             schema,
             graphql_ide="graphiql",
@@ -83,6 +92,8 @@ class HubGraphQL(GraphQL[Context, None]):
         self.sources = sources
         self.settings = settings
         self.gate = gate
+        self.draining = draining or Draining()
+        """The open WebSockets, closed with 1001 when the process stops."""
         self.plans = PlanCache(schema)
         self.planned = (
             PlannedHttp(self.plans, sources=sources, settings=settings, gate=gate)

@@ -22,7 +22,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from graphql import GraphQLError
 from strawberry.http.exceptions import WebSocketDisconnected
@@ -38,6 +38,7 @@ from policy.tokens import TokenRefused, Viewer, authenticate
 from resolvers.context import Context, build_operation_context, renew_for_next_result
 from schema.errors import INTERNAL_MESSAGE
 from telemetry.metrics import SUBSCRIPTIONS_OPEN
+from transport.draining import GOING_AWAY, GOING_AWAY_REASON
 
 if TYPE_CHECKING:
     from strawberry.schema.schema import StreamResult
@@ -46,6 +47,8 @@ if TYPE_CHECKING:
         Message,
         SubscribeMessage,
     )
+
+    from transport.graphql_http import HubGraphQL
 
 logger = logging.getLogger("hub.websocket")
 # the one subscription the schema serves; its rules are in policy.registry.SUBSCRIPTIONS
@@ -101,6 +104,20 @@ class HubTransportWsHandler(BaseGraphQLTransportWSHandler[Context, None]):
 
     _expiry: asyncio.TimerHandle | None = None
     _contexts: dict[str, Context]
+
+    async def handle(self) -> None:
+        draining = cast("HubGraphQL", self.view).draining
+        if not draining.track(self):  # accepted while the process stops: go elsewhere
+            await self.close_going_away()
+            return
+        try:
+            await super().handle()
+        finally:
+            draining.forget(self)
+
+    async def close_going_away(self) -> None:
+        """Close with 1001: the process is stopping (`transport.draining`)."""
+        await self.websocket.close(code=GOING_AWAY, reason=GOING_AWAY_REASON)
 
     def on_request_accepted(self) -> None:
         self._contexts = {}

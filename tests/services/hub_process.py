@@ -29,9 +29,22 @@ def hub_process(
     **extra_env: str,
 ) -> Iterator[str]:
     """`hub serve` on the given databases (and Redis); yields its base URL."""
+    with hub_serve(hub, redis_url, data_dir, stream, **extra_env) as (url, _process):
+        yield url
+
+
+@contextmanager
+def hub_serve(
+    hub: Hub,
+    redis_url: str | None,
+    data_dir: Path,
+    stream: str = "hub:notices",
+    **extra_env: str,
+) -> Iterator[tuple[str, subprocess.Popen[bytes]]]:
+    """As `hub_process`, yielding the process too (to signal it, or read its exit code)."""
     process, url = start_hub_process(hub, redis_url, data_dir, stream, **extra_env)
     try:
-        yield url
+        yield url, process
     finally:
         process.terminate()
         process.wait(30)
