@@ -37,10 +37,12 @@ from schema import build_schema
 from settings import Settings, load_settings
 from transport.bearer import BearerAuthentication
 from transport.body_limit import BodySizeLimit
+from transport.cors import build_cors_middleware
 from transport.downloads import build_download_routes
 from transport.graphiql import build_ide_routes
 from transport.graphql_http import HubGraphQL
 from transport.health import build_health_routes
+from transport.persisted_documents import build_persisted_documents
 from transport.source_scope import SourceScope
 
 # pooled connections to the states' case systems, shared by every request
@@ -91,6 +93,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
     state_client = httpx.AsyncClient(limits=STATE_SYSTEM_LIMITS)
     sources = build_sources(settings, engines, state_client)
     gate = load_gate(settings.policy_file)
+    persisted = build_persisted_documents(settings)
     graphql = HubGraphQL(
         build_schema(
             max_depth=settings.max_query_depth, hide_suggestions=not settings.is_development
@@ -98,6 +101,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
         sources=sources,
         settings=settings,
         gate=gate,
+        persisted=persisted,
     )
 
     @asynccontextmanager
@@ -125,6 +129,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
         await sources.bus.close()
         await dispose_engines(engines)
         await sources.blobs.close()
+        await persisted.close()
         await state_client.aclose()
 
     app = Starlette(
@@ -136,6 +141,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
             *build_download_routes(sources=sources, settings=settings, gate=gate),
         ],
         middleware=[
+            *build_cors_middleware(settings.cors_origins),
             Middleware(BodySizeLimit, max_bytes=settings.max_body_bytes),
             Middleware(BearerAuthentication, settings=settings.token),
             Middleware(SourceScope),
@@ -145,4 +151,5 @@ def create_app(settings: Settings | None = None) -> Starlette:
     app.state.engines = engines
     app.state.plans = graphql.plans
     app.state.gate = gate
+    app.state.persisted = persisted
     return app

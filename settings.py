@@ -115,6 +115,15 @@ def _one_of(*choices: str) -> Callable[[str], str]:
     return parse
 
 
+def _origins(raw: str) -> tuple[str, ...]:
+    origins = tuple(origin.strip() for origin in raw.split(",") if origin.strip())
+    for origin in origins:
+        scheme, _, rest = origin.partition("://")
+        if scheme not in ("http", "https") or not rest or "/" in rest or "*" in rest:
+            raise ValueError("must list exact origins such as `https://app.example.gov`")
+    return origins
+
+
 def normalize_database_url(url: str) -> str:
     """Give a bare PostgreSQL or SQLite URL the async driver the hub uses."""
     for prefix in ("postgresql://", "postgres://"):
@@ -295,6 +304,43 @@ AUDIT_DISCARD = Setting(
     " costs; development only (`production` refuses to start with it)",
     shown="`off`",
 )
+TRUSTED_DOCUMENTS = Setting(
+    "HUB_TRUSTED_DOCUMENTS",
+    _one_of("enforce", "log", "off"),
+    "off",
+    "`enforce`: only the manifest's documents run, refused before parsing; `log`: every"
+    " document runs, those outside the manifest counted and logged by hash; `off`",
+    shown="`off`",
+)
+TRUSTED_DOCUMENTS_FILE = Setting(
+    "HUB_TRUSTED_DOCUMENTS_FILE",
+    _optional_path,
+    None,
+    "the manifest of trusted documents: Apollo's `persisted-query-manifest.json` or"
+    " graphql-codegen's `persisted-documents.json`",
+)
+APQ_TTL = Setting(
+    "HUB_APQ_TTL",
+    _integer,
+    24 * 3600,
+    "seconds an automatic persisted query stays in Redis",
+    shown="86400",
+)
+APQ_MAX_BYTES = Setting(
+    "HUB_APQ_MAX_BYTES",
+    _integer,
+    64 * 1024,
+    "larger documents are served but not kept as persisted queries",
+    shown="64 KiB",
+)
+CORS_ORIGINS: Setting[tuple[str, ...]] = Setting(
+    "HUB_CORS_ORIGINS",
+    _origins,
+    (),
+    "comma-separated exact origins (`https://app.example.gov`) browsers may call the hub"
+    " from; none by default",
+    shown="",
+)
 
 SETTINGS: tuple[Setting[object], ...] = (
     ENV,
@@ -328,6 +374,11 @@ SETTINGS: tuple[Setting[object], ...] = (
     GRAPHIQL_ASSETS_DIR,
     COMPILED_PLANS,
     AUDIT_DISCARD,
+    TRUSTED_DOCUMENTS,
+    TRUSTED_DOCUMENTS_FILE,
+    APQ_TTL,
+    APQ_MAX_BYTES,
+    CORS_ORIGINS,
 )
 """Every variable the hub reads, in the order the README's table lists them."""
 
@@ -393,6 +444,11 @@ class Settings:
     """Serve queries the hub has seen through compiled plans (`plans/`)."""
     audit_discard: bool = False
     """Drop audit events instead of storing them (development only: measuring the audit write)."""
+    trusted_documents: str = "off"
+    trusted_documents_file: Path | None = None
+    apq_ttl_seconds: int = 24 * 3600
+    apq_max_bytes: int = 64 * 1024
+    cors_origins: tuple[str, ...] = ()
 
     @property
     def is_development(self) -> bool:
@@ -457,6 +513,15 @@ def _audit_discard(env: Mapping[str, str], hub_env: str) -> bool:
     return discard
 
 
+def _trusted_documents_file(env: Mapping[str, str]) -> Path | None:
+    path = TRUSTED_DOCUMENTS_FILE.read(env)
+    if path is None and TRUSTED_DOCUMENTS.read(env) != "off":
+        raise SettingsError(
+            f"{TRUSTED_DOCUMENTS.env} other than off needs {TRUSTED_DOCUMENTS_FILE.env}"
+        )
+    return path
+
+
 def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
     """Build settings from `environ` (default: the process environment)."""
     env = os.environ if environ is None else environ
@@ -496,4 +561,9 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
         state_system_timeout=STATE_SYSTEM_TIMEOUT.read(env),
         compiled_plans=COMPILED_PLANS.read(env),
         audit_discard=_audit_discard(env, hub_env),
+        trusted_documents=TRUSTED_DOCUMENTS.read(env),
+        trusted_documents_file=_trusted_documents_file(env),
+        apq_ttl_seconds=APQ_TTL.read(env),
+        apq_max_bytes=APQ_MAX_BYTES.read(env),
+        cors_origins=CORS_ORIGINS.read(env),
     )

@@ -16,7 +16,7 @@ from datetime import timedelta
 from typing import TYPE_CHECKING, Any
 
 import orjson
-from cross_web import AsyncHTTPRequestAdapter, HTTPException
+from cross_web import AsyncHTTPRequestAdapter, HTTPException, StarletteRequestAdapter
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, Response
 from starlette.types import Receive, Scope, Send
@@ -28,6 +28,7 @@ from strawberry.schema.exceptions import CannotGetOperationTypeError, InvalidOpe
 from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL
 from strawberry.types.graphql import OperationType
 
+from datasources.apq_stores import MemoryApqStore
 from datasources.sources import Sources
 from plans.answer_order import in_answer_order
 from plans.cache import PlanCache
@@ -42,6 +43,7 @@ from transport.graphql_plans import PlannedHttp
 from transport.graphql_refusals import Refusal, http_error_response, wrong_transport
 from transport.graphql_ws import ANONYMOUS, HubTransportWsHandler
 from transport.media_types import GRAPHQL_RESPONSE_JSON, response_media_type
+from transport.persisted_documents import PersistedDocuments, Resolved, is_plannable
 from transport.request_json import decode_request_json
 
 if TYPE_CHECKING:
@@ -53,6 +55,12 @@ logger = logging.getLogger("hub.http")
 
 _STATUS_KEY = "hub.graphql_status"
 """Where `process_result` leaves the status of a request error for `__call__`."""
+
+
+class HubRequestAdapter(StarletteRequestAdapter):
+    """Strawberry's request adapter, carrying the request's document from parsing to execution."""
+
+    resolved: Resolved | None = None
 
 
 def _is_request_error(result: ExecutionResult) -> bool:
@@ -71,8 +79,17 @@ class HubGraphQL(GraphQL[Context, None]):
     """Strawberry's ASGI view, with the hub's context, WebSocket handler and offline GraphiQL."""
 
     graphql_transport_ws_handler_class = HubTransportWsHandler
+    request_adapter_class = HubRequestAdapter
 
-    def __init__(self, schema: Any, *, sources: Sources, settings: Settings, gate: Gate) -> None:
+    def __init__(
+        self,
+        schema: Any,
+        *,
+        sources: Sources,
+        settings: Settings,
+        gate: Gate,
+        persisted: PersistedDocuments | None = None,
+    ) -> None:
         super().__init__(
             schema,
             graphql_ide="graphiql",
@@ -82,9 +99,12 @@ class HubGraphQL(GraphQL[Context, None]):
         self.sources = sources
         self.settings = settings
         self.gate = gate
+        self.persisted = persisted or PersistedDocuments(MemoryApqStore())
         self.plans = PlanCache(schema)
         self.planned = (
-            PlannedHttp(self.plans, sources=sources, settings=settings, gate=gate)
+            PlannedHttp(
+                self.plans, sources=sources, settings=settings, gate=gate, persisted=self.persisted
+            )
             if settings.compiled_plans
             else None
         )
@@ -120,6 +140,14 @@ class HubGraphQL(GraphQL[Context, None]):
             parsed.operation_name, str | None
         ):
             raise Refusal(400, "`operationName` must be a string or null.", "BAD_USER_INPUT")
+        if isinstance(parsed, GraphQLRequestData):
+            # before any parse: a persisted query's hash, and the trusted documents' rule
+            resolved = await self.persisted.resolve(
+                parsed.query, parsed.extensions, await _document_id(request, parsed)
+            )
+            parsed.query = resolved.query
+            if isinstance(request, HubRequestAdapter):
+                request.resolved = resolved
         return parsed
 
     async def execute_single(
@@ -153,11 +181,14 @@ class HubGraphQL(GraphQL[Context, None]):
             raise Refusal(
                 400, "The request names no operation to run.", "GRAPHQL_VALIDATION_FAILED"
             ) from None
+        resolved = getattr(request_adapter, "resolved", None)
+        if isinstance(resolved, Resolved) and not _is_request_error(result):
+            await self.persisted.register(resolved)
         if (
             self.planned is not None
             and method == "POST"
             and not _is_request_error(result)
-            and request_data.extensions is None
+            and is_plannable(request_data.extensions)
             and isinstance(request_data.query, str)
         ):
             self.plans.learn(
@@ -209,6 +240,16 @@ class HubGraphQL(GraphQL[Context, None]):
             internal = HTTPException(500, INTERNAL_MESSAGE)
             response = http_error_response(internal, _accepted(request))
         await response(scope, receive, send)
+
+
+async def _document_id(request: AsyncHTTPRequestAdapter, parsed: GraphQLRequestData) -> object:
+    """GraphQL over HTTP's `documentId`, read only when the request has no text or hash."""
+    if parsed.query is not None or (parsed.extensions or {}).get("persistedQuery") is not None:
+        return None
+    if request.method == "GET":
+        return request.query_params.get("documentId")
+    body = decode_request_json(await request.get_body())
+    return body.get("documentId")
 
 
 def _accepted(request: Request) -> str:
