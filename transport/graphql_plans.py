@@ -6,8 +6,8 @@ no `extensions` but a persisted query's hash (`transport.persisted_documents.inl
 the document's text in its place), under `application/json`. The key is the document,
 the operation, the viewer's role and clearance; the first time a key is seen, the
 standard path answers and the plan is compiled after it (`learn`). A plan that declines
-at run time leaves no
-trace: its audit events are dropped with its context, and the standard path runs anew.
+at run time leaves no trace: its audit events are dropped with its context, and the
+standard path runs anew.
 """
 
 from __future__ import annotations

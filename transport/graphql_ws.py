@@ -37,6 +37,8 @@ from policy.audit import AuditLog, write_before_answer
 from policy.tokens import TokenRefused, Viewer, authenticate
 from resolvers.context import Context, build_operation_context, renew_for_next_result
 from schema.errors import INTERNAL_MESSAGE
+from transport.graphql_refusals import Refusal
+from transport.persisted_documents import PersistedDocuments
 
 if TYPE_CHECKING:
     from strawberry.schema.schema import StreamResult
@@ -65,6 +67,18 @@ def _authorization(payload: dict[str, Any]) -> str | None:
 
 def _error(message: str, code: str) -> GraphQLError:
     return GraphQLError(message, extensions={"code": code})
+
+
+def _untrusted(view: object, query: str) -> GraphQLError | None:
+    """The refusal of a text outside the trusted documents (`transport.persisted_documents`)."""
+    persisted = getattr(view, "persisted", None)
+    if not isinstance(persisted, PersistedDocuments):
+        return None
+    try:
+        persisted.check_text(query)
+    except Refusal as refused:
+        return _error(refused.reason, refused.code)
+    return None
 
 
 def _is_subscribe_message(message: dict[str, object]) -> bool:
@@ -162,6 +176,12 @@ class HubTransportWsHandler(BaseGraphQLTransportWSHandler[Context, None]):
             refusal = _error("No GraphQL query found in the subscribe message", "BAD_USER_INPUT")
             await self.send_message(
                 {"id": operation_id, "type": "error", "payload": [refusal.formatted]}
+            )
+            return
+        untrusted = _untrusted(self.view, payload["query"])
+        if untrusted is not None:
+            await self.send_message(
+                {"id": operation_id, "type": "error", "payload": [untrusted.formatted]}
             )
             return
         operation = Operation(
