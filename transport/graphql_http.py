@@ -119,6 +119,12 @@ class HubGraphQL(GraphQL[Context, None]):
             request, viewer, sources=self.sources, settings=self.settings, gate=self.gate
         )
 
+    def should_render_graphql_ide(self, request: Any) -> bool:
+        # a GET naming a persisted document by hash alone is a query, not the IDE
+        params = request.query_params
+        named = "extensions" in params or "documentId" in params
+        return not named and super().should_render_graphql_ide(request)
+
     async def render_graphql_ide(self, request: Request) -> Response:
         page = render_ide_html("/graphql", development=self.settings.is_development)
         return HTMLResponse(page, headers={"Cache-Control": "no-store"})
@@ -143,7 +149,7 @@ class HubGraphQL(GraphQL[Context, None]):
         if isinstance(parsed, GraphQLRequestData):
             # before any parse: a persisted query's hash, and the trusted documents' rule
             resolved = await self.persisted.resolve(
-                parsed.query, parsed.extensions, await _document_id(request, parsed)
+                parsed.query, parsed.extensions, await _document_id(request)
             )
             parsed.query = resolved.query
             if isinstance(request, HubRequestAdapter):
@@ -242,14 +248,14 @@ class HubGraphQL(GraphQL[Context, None]):
         await response(scope, receive, send)
 
 
-async def _document_id(request: AsyncHTTPRequestAdapter, parsed: GraphQLRequestData) -> object:
-    """GraphQL over HTTP's `documentId`, read only when the request has no text or hash."""
-    if parsed.query is not None or (parsed.extensions or {}).get("persistedQuery") is not None:
-        return None
+async def _document_id(request: AsyncHTTPRequestAdapter) -> object:
+    """GraphQL over HTTP's `documentId` (persisted documents), if the request names one."""
     if request.method == "GET":
         return request.query_params.get("documentId")
-    body = decode_request_json(await request.get_body())
-    return body.get("documentId")
+    raw = await request.get_body()
+    if b"documentId" not in raw:  # the common case, without decoding the body twice
+        return None
+    return decode_request_json(raw).get("documentId")
 
 
 def _accepted(request: Request) -> str:

@@ -87,6 +87,9 @@ class PlannedHttp:
         plan = self.plans.get(key) if key is not None else None
         if plan is None:
             return None
+        self.persisted.check_text(
+            str(body["query"])
+        )  # counted under `log`, as by the standard path
         variables = body.get("variables")
         context = build_context(
             request, viewer, sources=self.sources, settings=self.settings, gate=self.gate

@@ -161,13 +161,16 @@ class PersistedDocuments:
         if self.mode != "off":
             self._check_trusted(document_hash(query))
 
-    def _check_trusted(self, digest: str) -> None:
+    def _check_trusted(self, digest: str, *, counted: bool = True) -> None:
         if self.mode == "off" or digest in self.trusted:
             return
         if self.mode == "enforce":
-            self.stats.untrusted_refused += 1
-            logger.info("untrusted document refused (sha256 %s)", digest)
+            if counted:
+                self.stats.untrusted_refused += 1
+                logger.info("untrusted document refused (sha256 %s)", digest)
             raise Refusal(403, "Only trusted documents are served here.", "FORBIDDEN")
+        if not counted:
+            return
         self.stats.untrusted_served += 1
         logger.info("untrusted document served (sha256 %s)", digest)
 
@@ -176,19 +179,28 @@ class PersistedDocuments:
 
         None for anything the standard path must answer (or refuse) itself.
         """
-        extensions, document_id = body.get("extensions"), body.get("documentId")
-        if extensions is None and document_id is None:
-            return body
-        if not isinstance(extensions, dict | None) or not is_plannable(extensions):
-            return None
+        extensions, document_id, query = (
+            body.get("extensions"),
+            body.get("documentId"),
+            body.get("query"),
+        )
         try:
-            resolved = await self.resolve(body.get("query"), extensions, document_id)
+            if extensions is None and document_id is None:
+                if isinstance(query, str) and self.mode == "enforce":
+                    self._check_trusted(document_hash(query), counted=False)
+                return body
+            if query is not None or not isinstance(extensions, dict | None):
+                return None  # a registration, or worse: the standard path answers
+            if not is_plannable(extensions):
+                return None
+            digest = _requested_hash(extensions, document_id)
+            found = await self.lookup(digest) if digest is not None else None
+            if digest is None or found is None:
+                return None
         except Refusal:
             return None
-        if resolved.register:
-            return None  # a registration: the standard path answers and keeps it
         plain = {k: v for k, v in body.items() if k not in ("extensions", "documentId")}
-        return {**plain, "query": resolved.query}
+        return {**plain, "query": found}
 
     async def close(self) -> None:
         if isinstance(self.store, RedisApqStore):
