@@ -17,9 +17,9 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-import graphql
 import httpx
 import pytest
+from graphql.language.parser import Parser
 from starlette.applications import Starlette
 
 from app import create_app
@@ -284,12 +284,13 @@ async def test_trusted_enforce_refuses_other_documents_before_parsing(
     # given enforce, and a parser that would fail the test if it ran
     manifest = written(tmp_path, apollo_manifest(QUERY_VIEWER))
     parsed: list[str] = []
+    real_parse = Parser.parse_document
 
-    def watched(query: Any, *args: Any, **kwargs: Any) -> Any:
-        parsed.append(query)
-        return graphql.parse(query, *args, **kwargs)
+    def watched(parser: Parser) -> Any:
+        parsed.append(parser._lexer.source.body)
+        return real_parse(parser)
 
-    monkeypatch.setattr("strawberry.schema.schema.parse", watched)
+    monkeypatch.setattr(Parser, "parse_document", watched)
     other = "{ viewer { sub } }"
     async with hub_client(trusted(sqlite_hub, "enforce", manifest)) as (http, app):
         # when a text, a registration and a hash outside the manifest are sent
@@ -311,6 +312,10 @@ async def test_trusted_enforce_refuses_other_documents_before_parsing(
     assert (unknown.status_code, unknown.json()) == (200, NOT_FOUND)
     assert parsed == []
     assert (stats.untrusted_refused, stats.registered) == (3, 0)
+    # (the watch is real: the manifest's own document is parsed)
+    async with hub_client(trusted(sqlite_hub, "enforce", manifest)) as (http, _):
+        await http.post("/graphql", json={"query": QUERY_VIEWER}, headers=headers)
+    assert set(parsed) == {QUERY_VIEWER}
 
 
 async def test_trusted_log_serves_and_counts_others_by_hash(
