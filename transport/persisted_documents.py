@@ -63,7 +63,7 @@ class Resolved:
 
 def is_plannable(extensions: Mapping[str, object] | None) -> bool:
     """Whether a request's extensions leave its answer to plans: none, or only the hash."""
-    return extensions is None or extensions.keys() <= {"persistedQuery"}
+    return extensions is None or extensions.keys() == {"persistedQuery"}
 
 
 def not_found() -> Refusal:
