@@ -22,7 +22,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from graphql import GraphQLError
 from strawberry.http.exceptions import WebSocketDisconnected
@@ -38,7 +38,6 @@ from policy.tokens import TokenRefused, Viewer, authenticate
 from resolvers.context import Context, build_operation_context, renew_for_next_result
 from schema.errors import INTERNAL_MESSAGE
 from transport.graphql_refusals import Refusal
-from transport.persisted_documents import PersistedDocuments
 
 if TYPE_CHECKING:
     from strawberry.schema.schema import StreamResult
@@ -47,6 +46,8 @@ if TYPE_CHECKING:
         Message,
         SubscribeMessage,
     )
+
+    from transport.graphql_http import HubGraphQL
 
 logger = logging.getLogger("hub.websocket")
 # the one subscription the schema serves; its rules are in policy.registry.SUBSCRIPTIONS
@@ -71,11 +72,8 @@ def _error(message: str, code: str) -> GraphQLError:
 
 def _untrusted(view: object, query: str) -> GraphQLError | None:
     """The refusal of a text outside the trusted documents (`transport.persisted_documents`)."""
-    persisted = getattr(view, "persisted", None)
-    if not isinstance(persisted, PersistedDocuments):
-        return None
     try:
-        persisted.check_text(query)
+        cast("HubGraphQL", view).persisted.check_text(query)
     except Refusal as refused:
         return _error(refused.reason, refused.code)
     return None

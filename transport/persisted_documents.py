@@ -39,7 +39,6 @@ if TYPE_CHECKING:
 logger = logging.getLogger("hub.documents")
 
 NOT_FOUND_HEADERS = {"Cache-Control": "private, no-cache, must-revalidate"}
-MODES = ("enforce", "log", "off")
 
 
 @dataclass
@@ -108,8 +107,6 @@ class PersistedDocuments:
         trusted: Mapping[str, str] | None = None,
         max_bytes: int = 64 * 1024,
     ) -> None:
-        if mode not in MODES:
-            raise ValueError(f"mode must be one of {MODES}")
         self.store = store
         self.mode = mode
         self.trusted: Mapping[str, str] = trusted or {}
