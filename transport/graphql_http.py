@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import logging
 from datetime import timedelta
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 import orjson
 from cross_web import AsyncHTTPRequestAdapter, HTTPException, StarletteRequestAdapter
@@ -152,8 +152,7 @@ class HubGraphQL(GraphQL[Context, None]):
                 parsed.query, parsed.extensions, await _document_id(request)
             )
             parsed.query = resolved.query
-            if isinstance(request, HubRequestAdapter):
-                request.resolved = resolved
+            cast("HubRequestAdapter", request).resolved = resolved  # our request_adapter_class
         return parsed
 
     async def execute_single(

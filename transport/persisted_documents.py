@@ -166,8 +166,6 @@ class PersistedDocuments:
                 self.stats.untrusted_refused += 1
                 logger.info("untrusted document refused (sha256 %s)", digest)
             raise Refusal(403, "Only trusted documents are served here.", "FORBIDDEN")
-        if not counted:
-            return
         self.stats.untrusted_served += 1
         logger.info("untrusted document served (sha256 %s)", digest)
 
