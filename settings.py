@@ -309,7 +309,7 @@ TRUSTED_DOCUMENTS = Setting(
     _one_of("enforce", "log", "off"),
     "off",
     "`enforce`: only the manifest's documents run, refused before parsing; `log`: every"
-    " document runs, those outside the manifest counted and logged by hash; `off`",
+    " document runs, those outside the manifest counted and logged (by a keyed digest); `off`",
     shown="`off`",
 )
 TRUSTED_DOCUMENTS_FILE = Setting(

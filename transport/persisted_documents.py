@@ -14,13 +14,17 @@ Trusted documents (HUB_TRUSTED_DOCUMENTS, the manifest of `transport.trusted_man
 `enforce` runs only documents of the manifest, by text or by hash (`persistedQuery` or
 GraphQL over HTTP's `documentId`, `sha256:<hex>` or bare hex), and decides before any
 parse: a hash it does not hold is PERSISTED_QUERY_NOT_FOUND, a text it does not hold a 403
-FORBIDDEN; nothing is registered. `log` serves every document and counts and logs (by hash
-only) those outside the manifest. `off`: APQ only. See docs/adr/0012.
+FORBIDDEN; nothing is registered. `log` serves every document and counts and logs those
+outside the manifest, by a keyed digest (`log_name`), never their text or plain hash.
+`off`: APQ only. See docs/adr/0012.
 """
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import logging
+import secrets
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -37,6 +41,16 @@ if TYPE_CHECKING:
     from settings import Settings
 
 logger = logging.getLogger("hub.documents")
+
+_LOG_KEY = secrets.token_bytes(32)
+"""Untrusted documents are logged by a keyed digest of this process, not by their SHA-256:
+a text may hold an inline SSN, and a plain hash of it is confirmed by guessing."""
+
+
+def log_name(digest: str) -> str:
+    """How the log names a document outside the manifest: 16 hex of a keyed digest."""
+    return hmac.new(_LOG_KEY, digest.encode(), hashlib.sha256).hexdigest()[:16]
+
 
 NOT_FOUND_HEADERS = {"Cache-Control": "private, no-cache, must-revalidate"}
 
@@ -164,10 +178,10 @@ class PersistedDocuments:
         if self.mode == "enforce":
             if counted:
                 self.stats.untrusted_refused += 1
-                logger.info("untrusted document refused (sha256 %s)", digest)
+                logger.info("untrusted document refused (document %s)", log_name(digest))
             raise Refusal(403, "Only trusted documents are served here.", "FORBIDDEN")
         self.stats.untrusted_served += 1
-        logger.info("untrusted document served (sha256 %s)", digest)
+        logger.info("untrusted document served (document %s)", log_name(digest))
 
     async def inline(self, body: dict[str, object]) -> dict[str, object] | None:
         """A persisted request's body with its text in place of its hash, for plans.
@@ -232,5 +246,6 @@ __all__ = [
     "Resolved",
     "build_persisted_documents",
     "is_plannable",
+    "log_name",
     "not_found",
 ]
