@@ -16,6 +16,7 @@ from typing import Any
 import httpx
 import pytest
 
+from settings import SettingsError, load_settings
 from tests.conftest import Hub, serving
 from tests.services.client_tls import CLIENT_TLS
 from tests.transport.contract import codes
@@ -130,3 +131,16 @@ async def test_cors_off_by_default_answers_no_preflight(http: httpx.AsyncClient)
     assert not [name for name in answer.headers if name.startswith("access-control-")]
     assert answer.status_code >= 400
     assert codes(answer.json()["errors"])
+
+
+@pytest.mark.parametrize(
+    "raw", ["*", "https://*.example.gov", "app.example.gov", "https://app.example.gov/path"]
+)
+def test_cors_origins_setting_takes_exact_origins_only(raw: str):
+    with pytest.raises(SettingsError, match="HUB_CORS_ORIGINS must list exact origins"):
+        load_settings({"HUB_CORS_ORIGINS": raw})
+
+
+def test_cors_origins_setting_reads_a_comma_separated_list():
+    settings = load_settings({"HUB_CORS_ORIGINS": f" {LISTED}, http://localhost:5173 ,"})
+    assert settings.cors_origins == (LISTED, "http://localhost:5173")
