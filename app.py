@@ -42,6 +42,7 @@ from telemetry.metrics import watch_circuits
 from telemetry.tracing import configure_tracing
 from transport.bearer import BearerAuthentication
 from transport.body_limit import BodySizeLimit
+from transport.cors import build_cors_middleware
 from transport.downloads import build_download_routes
 from transport.draining import Draining
 from transport.graphiql import build_ide_routes
@@ -50,6 +51,7 @@ from transport.health import build_health_routes
 from transport.metrics_endpoint import build_metrics_routes
 from transport.observed_requests import ObservedRequests
 from transport.readiness import build_readiness
+from transport.persisted_documents import build_persisted_documents
 from transport.source_scope import SourceScope
 
 # pooled connections to the states' case systems, shared by every request
@@ -107,6 +109,7 @@ def create_app(settings: Settings | None = None, *, draining: Draining | None = 
     gate = load_gate(settings.policy_file)
     watch_circuits(sources.state_systems)  # type: ignore[arg-type]
     publisher = build_checkpoint_publisher(settings, sources.audit, engines["audit"])
+    persisted = build_persisted_documents(settings)
     graphql = HubGraphQL(
         build_schema(
             max_depth=settings.max_query_depth, hide_suggestions=not settings.is_development
@@ -115,6 +118,7 @@ def create_app(settings: Settings | None = None, *, draining: Draining | None = 
         settings=settings,
         gate=gate,
         draining=draining,
+        persisted=persisted,
     )
     readiness = build_readiness(settings, engines, gate, graphql.draining)
 
@@ -154,6 +158,7 @@ def create_app(settings: Settings | None = None, *, draining: Draining | None = 
         await sources.blobs.close()
         if publisher is not None:
             await publisher.close()
+        await persisted.close()
         await state_client.aclose()
         if tracing is not None:
             tracing.shutdown()  # the spans still batched leave now
@@ -170,6 +175,7 @@ def create_app(settings: Settings | None = None, *, draining: Draining | None = 
         ],
         middleware=[
             Middleware(ObservedRequests),
+            *build_cors_middleware(settings.cors_origins),
             Middleware(BodySizeLimit, max_bytes=settings.max_body_bytes),
             Middleware(BearerAuthentication, settings=settings.token),
             Middleware(SourceScope),
@@ -180,4 +186,5 @@ def create_app(settings: Settings | None = None, *, draining: Draining | None = 
     app.state.plans = graphql.plans
     app.state.gate = gate
     app.state.draining = graphql.draining
+    app.state.persisted = persisted
     return app

@@ -115,6 +115,15 @@ def _one_of(*choices: str) -> Callable[[str], str]:
     return parse
 
 
+def _origins(raw: str) -> tuple[str, ...]:
+    origins = tuple(origin.strip() for origin in raw.split(",") if origin.strip())
+    for origin in origins:
+        scheme, _, rest = origin.partition("://")
+        if scheme not in ("http", "https") or not rest or "/" in rest or "*" in rest:
+            raise ValueError("must list exact origins such as `https://app.example.gov`")
+    return origins
+
+
 def normalize_database_url(url: str) -> str:
     """Give a bare PostgreSQL or SQLite URL the async driver the hub uses."""
     for prefix in ("postgresql://", "postgres://"):
@@ -398,6 +407,42 @@ READINESS_TIMEOUT = Setting(
     2.0,
     "seconds each `/readyz` check (a database, Redis) may take before it counts as failed",
     shown="2",
+TRUSTED_DOCUMENTS = Setting(
+    "HUB_TRUSTED_DOCUMENTS",
+    _one_of("enforce", "log", "off"),
+    "off",
+    "`enforce`: only the manifest's documents run, refused before parsing; `log`: every"
+    " document runs, those outside the manifest counted and logged (by a keyed digest); `off`",
+    shown="`off`",
+)
+TRUSTED_DOCUMENTS_FILE = Setting(
+    "HUB_TRUSTED_DOCUMENTS_FILE",
+    _optional_path,
+    None,
+    "the manifest of trusted documents: Apollo's `persisted-query-manifest.json` or"
+    " graphql-codegen's `persisted-documents.json`",
+)
+APQ_TTL = Setting(
+    "HUB_APQ_TTL",
+    _integer,
+    24 * 3600,
+    "seconds an automatic persisted query stays in Redis",
+    shown="86400",
+)
+APQ_MAX_BYTES = Setting(
+    "HUB_APQ_MAX_BYTES",
+    _integer,
+    64 * 1024,
+    "larger documents are served but not kept as persisted queries",
+    shown="64 KiB",
+)
+CORS_ORIGINS: Setting[tuple[str, ...]] = Setting(
+    "HUB_CORS_ORIGINS",
+    _origins,
+    (),
+    "comma-separated exact origins (`https://app.example.gov`) browsers may call the hub"
+    " from; none by default",
+    shown="",
 )
 
 SETTINGS: tuple[Setting[object], ...] = (
@@ -442,6 +487,11 @@ SETTINGS: tuple[Setting[object], ...] = (
     AUDIT_CHECKPOINT_LOCK_DAYS,
     SHUTDOWN_TIMEOUT,
     READINESS_TIMEOUT,
+    TRUSTED_DOCUMENTS,
+    TRUSTED_DOCUMENTS_FILE,
+    APQ_TTL,
+    APQ_MAX_BYTES,
+    CORS_ORIGINS,
 )
 """Every variable the hub reads, in the order the README's table lists them."""
 
@@ -524,6 +574,11 @@ class Settings:
     """How long in-flight requests may take to finish once the process is told to stop."""
     readiness_timeout_seconds: float = 2.0
     """How long each `/readyz` check may take."""
+    trusted_documents: str = "off"
+    trusted_documents_file: Path | None = None
+    apq_ttl_seconds: int = 24 * 3600
+    apq_max_bytes: int = 64 * 1024
+    cors_origins: tuple[str, ...] = ()
 
     @property
     def is_development(self) -> bool:
@@ -596,6 +651,13 @@ def _audit_signing_key(env: Mapping[str, str], hub_env: str, sink: str) -> bytes
             f" and {AUDIT_CHECKPOINT_SINK.env} is set"
         )
     return pem
+def _trusted_documents_file(env: Mapping[str, str]) -> Path | None:
+    path = TRUSTED_DOCUMENTS_FILE.read(env)
+    if path is None and TRUSTED_DOCUMENTS.read(env) != "off":
+        raise SettingsError(
+            f"{TRUSTED_DOCUMENTS.env} other than off needs {TRUSTED_DOCUMENTS_FILE.env}"
+        )
+    return path
 
 
 def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
@@ -647,4 +709,9 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
         audit_checkpoint_lock_days=AUDIT_CHECKPOINT_LOCK_DAYS.read(env),
         shutdown_timeout_seconds=SHUTDOWN_TIMEOUT.read(env),
         readiness_timeout_seconds=READINESS_TIMEOUT.read(env),
+        trusted_documents=TRUSTED_DOCUMENTS.read(env),
+        trusted_documents_file=_trusted_documents_file(env),
+        apq_ttl_seconds=APQ_TTL.read(env),
+        apq_max_bytes=APQ_MAX_BYTES.read(env),
+        cors_origins=CORS_ORIGINS.read(env),
     )

@@ -13,10 +13,10 @@ from __future__ import annotations
 
 import logging
 from datetime import timedelta
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 import orjson
-from cross_web import AsyncHTTPRequestAdapter, HTTPException
+from cross_web import AsyncHTTPRequestAdapter, HTTPException, StarletteRequestAdapter
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, Response
 from starlette.types import Receive, Scope, Send
@@ -28,6 +28,7 @@ from strawberry.schema.exceptions import CannotGetOperationTypeError, InvalidOpe
 from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL
 from strawberry.types.graphql import OperationType
 
+from datasources.apq_stores import MemoryApqStore
 from datasources.sources import Sources
 from plans.answer_order import in_answer_order
 from plans.cache import PlanCache
@@ -44,6 +45,7 @@ from transport.graphql_plans import PlannedHttp
 from transport.graphql_refusals import Refusal, http_error_response, wrong_transport
 from transport.graphql_ws import ANONYMOUS, HubTransportWsHandler
 from transport.media_types import GRAPHQL_RESPONSE_JSON, response_media_type
+from transport.persisted_documents import PersistedDocuments, Resolved, is_plannable
 from transport.request_json import decode_request_json
 
 if TYPE_CHECKING:
@@ -55,6 +57,12 @@ logger = logging.getLogger("hub.http")
 
 _STATUS_KEY = "hub.graphql_status"
 """Where `process_result` leaves the status of a request error for `__call__`."""
+
+
+class HubRequestAdapter(StarletteRequestAdapter):
+    """Strawberry's request adapter, carrying the request's document from parsing to execution."""
+
+    resolved: Resolved | None = None
 
 
 def _is_request_error(result: ExecutionResult) -> bool:
@@ -73,6 +81,7 @@ class HubGraphQL(GraphQL[Context, None]):
     """Strawberry's ASGI view, with the hub's context, WebSocket handler and offline GraphiQL."""
 
     graphql_transport_ws_handler_class = HubTransportWsHandler
+    request_adapter_class = HubRequestAdapter
 
     def __init__(
         self,
@@ -82,6 +91,7 @@ class HubGraphQL(GraphQL[Context, None]):
         settings: Settings,
         gate: Gate,
         draining: Draining | None = None,
+        persisted: PersistedDocuments | None = None,
     ) -> None:
         super().__init__(
             schema,
@@ -94,9 +104,12 @@ class HubGraphQL(GraphQL[Context, None]):
         self.gate = gate
         self.draining = draining or Draining()
         """The open WebSockets, closed with 1001 when the process stops."""
+        self.persisted = persisted or PersistedDocuments(MemoryApqStore())
         self.plans = PlanCache(schema)
         self.planned = (
-            PlannedHttp(self.plans, sources=sources, settings=settings, gate=gate)
+            PlannedHttp(
+                self.plans, sources=sources, settings=settings, gate=gate, persisted=self.persisted
+            )
             if settings.compiled_plans
             else None
         )
@@ -110,6 +123,12 @@ class HubGraphQL(GraphQL[Context, None]):
         return build_context(
             request, viewer, sources=self.sources, settings=self.settings, gate=self.gate
         )
+
+    def should_render_graphql_ide(self, request: Any) -> bool:
+        # a GET naming a persisted document by hash alone is a query, not the IDE
+        params = request.query_params
+        named = "extensions" in params or "documentId" in params
+        return not named and super().should_render_graphql_ide(request)
 
     async def render_graphql_ide(self, request: Request) -> Response:
         page = render_ide_html("/graphql", development=self.settings.is_development)
@@ -132,6 +151,13 @@ class HubGraphQL(GraphQL[Context, None]):
             parsed.operation_name, str | None
         ):
             raise Refusal(400, "`operationName` must be a string or null.", "BAD_USER_INPUT")
+        if isinstance(parsed, GraphQLRequestData):
+            # before any parse: a persisted query's hash, and the trusted documents' rule
+            resolved = await self.persisted.resolve(
+                parsed.query, parsed.extensions, await _document_id(request)
+            )
+            parsed.query = resolved.query
+            cast("HubRequestAdapter", request).resolved = resolved  # our request_adapter_class
         return parsed
 
     async def execute_single(
@@ -166,11 +192,14 @@ class HubGraphQL(GraphQL[Context, None]):
             raise Refusal(
                 400, "The request names no operation to run.", "GRAPHQL_VALIDATION_FAILED"
             ) from None
+        resolved = getattr(request_adapter, "resolved", None)
+        if isinstance(resolved, Resolved) and not _is_request_error(result):
+            await self.persisted.register(resolved)
         if (
             self.planned is not None
             and method == "POST"
             and not _is_request_error(result)
-            and request_data.extensions is None
+            and is_plannable(request_data.extensions)
             and isinstance(request_data.query, str)
         ):
             self.plans.learn(
@@ -223,6 +252,16 @@ class HubGraphQL(GraphQL[Context, None]):
             internal = HTTPException(500, INTERNAL_MESSAGE)
             response = http_error_response(internal, _accepted(request))
         await response(scope, receive, send)
+
+
+async def _document_id(request: AsyncHTTPRequestAdapter) -> object:
+    """GraphQL over HTTP's `documentId` (persisted documents), if the request names one."""
+    if request.method == "GET":
+        return request.query_params.get("documentId")
+    raw = await request.get_body()
+    if b"documentId" not in raw:  # the common case, without decoding the body twice
+        return None
+    return decode_request_json(raw).get("documentId")
 
 
 def _accepted(request: Request) -> str:

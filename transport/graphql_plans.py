@@ -2,10 +2,12 @@
 
 Only what the standard path would certainly answer as a plain JSON query is tried: a POST
 whose body is a JSON object with a `query`, optional `variables` and `operationName`,
-no `extensions`, under `application/json`. The key is the document, the operation, the
-viewer's role and clearance; the first time a key is seen, the standard path answers and
-the plan is compiled after it (`learn`). A plan that declines at run time leaves no
-trace: its audit events are dropped with its context, and the standard path runs anew.
+no `extensions` but a persisted query's hash (`transport.persisted_documents.inline` puts
+the document's text in its place), under `application/json`. The key is the document,
+the operation, the viewer's role and clearance; the first time a key is seen, the
+standard path answers and the plan is compiled after it (`learn`). A plan that declines
+at run time leaves no trace: its audit events are dropped with its context, and the
+standard path runs anew.
 """
 
 from __future__ import annotations
@@ -29,6 +31,7 @@ from schema.errors import INTERNAL_MESSAGE, label_errors
 from settings import Settings
 from telemetry.requests import error_codes, note_codes, note_operation
 from transport.media_types import response_media_type
+from transport.persisted_documents import PersistedDocuments
 from transport.request_json import decode_request_json
 
 logger = logging.getLogger("hub.plans")
@@ -54,8 +57,17 @@ def _is_json(request: Request) -> bool:
 class PlannedHttp:
     """The plan side of the GraphQL endpoint."""
 
-    def __init__(self, plans: PlanCache, *, sources: Sources, settings: Settings, gate: Gate):
+    def __init__(
+        self,
+        plans: PlanCache,
+        *,
+        sources: Sources,
+        settings: Settings,
+        gate: Gate,
+        persisted: PersistedDocuments,
+    ):
         self.plans = plans
+        self.persisted = persisted
         self.sources = sources
         self.settings = settings
         self.gate = gate
@@ -68,10 +80,17 @@ class PlannedHttp:
             body = decode_request_json(await request.body())
         except Exception:  # the standard path refuses it in its own words
             return None
+        inlined = await self.persisted.inline(body)
+        if inlined is None:
+            return None
+        body = inlined
         key = plan_key(body, viewer)
         plan = self.plans.get(key) if key is not None else None
         if plan is None or key is None:
             return None
+        self.persisted.check_text(
+            str(body["query"])
+        )  # counted under `log`, as by the standard path
         variables = body.get("variables")
         note_operation(key[1], key[0])
         context = build_context(

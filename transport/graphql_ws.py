@@ -39,6 +39,7 @@ from resolvers.context import Context, build_operation_context, renew_for_next_r
 from schema.errors import INTERNAL_MESSAGE
 from telemetry.metrics import SUBSCRIPTIONS_OPEN
 from transport.draining import GOING_AWAY, GOING_AWAY_REASON
+from transport.graphql_refusals import Refusal
 
 if TYPE_CHECKING:
     from strawberry.schema.schema import StreamResult
@@ -69,6 +70,15 @@ def _authorization(payload: dict[str, Any]) -> str | None:
 
 def _error(message: str, code: str) -> GraphQLError:
     return GraphQLError(message, extensions={"code": code})
+
+
+def _untrusted(view: object, query: str) -> GraphQLError | None:
+    """The refusal of a text outside the trusted documents (`transport.persisted_documents`)."""
+    try:
+        cast("HubGraphQL", view).persisted.check_text(query)
+    except Refusal as refused:
+        return _error(refused.reason, refused.code)
+    return None
 
 
 def _is_subscribe_message(message: dict[str, object]) -> bool:
@@ -180,6 +190,12 @@ class HubTransportWsHandler(BaseGraphQLTransportWSHandler[Context, None]):
             refusal = _error("No GraphQL query found in the subscribe message", "BAD_USER_INPUT")
             await self.send_message(
                 {"id": operation_id, "type": "error", "payload": [refusal.formatted]}
+            )
+            return
+        untrusted = _untrusted(self.view, payload["query"])
+        if untrusted is not None:
+            await self.send_message(
+                {"id": operation_id, "type": "error", "payload": [untrusted.formatted]}
             )
             return
         operation = Operation(
