@@ -21,9 +21,12 @@ from datasources.engines import build_engines, dispose_engines
 from datasources.file_directory import load_directory
 from datasources.http_state_systems import HttpStateSystemSource
 from datasources.memory_bus import InProcessNoticeBus
+from datasources.memory_rate_limits import InProcessRateLimiter
 from datasources.notice_bus import NoticeBus
 from datasources.outbox_relay import relay_outbox
+from datasources.rate_limiter import RateLimiter
 from datasources.redis_bus import RedisStreamNoticeBus
+from datasources.redis_rate_limits import RedisRateLimiter
 from datasources.sources import Sources
 from datasources.sql_documents import SqlDocumentSource
 from datasources.sql_fcr import SqlFcrSource
@@ -31,6 +34,7 @@ from datasources.sql_ndnh import SqlNdnhSource
 from datasources.sql_notices import SqlNoticeSource
 from datasources.sql_offsets import SqlOffsetSource
 from policy.gate import load_gate
+from policy.rate_limits import RateLimits
 from policy.reloading import policy_reloading
 from policy.retention import purge_on_schedule
 from schema import build_schema
@@ -84,13 +88,25 @@ def build_bus(settings: Settings) -> NoticeBus:
     return InProcessNoticeBus()
 
 
+def build_rate_limits(settings: Settings) -> RateLimits:
+    """Budgets counted in Redis across processes when HUB_REDIS_URL is set, else here."""
+    limits = settings.rate_limits
+    limiter: RateLimiter = InProcessRateLimiter()
+    if settings.redis_url:  # short timeouts, no retries: a lost Redis costs a request little
+        redis = Redis.from_url(
+            settings.redis_url, socket_timeout=0.5, socket_connect_timeout=0.5, retry=None
+        )
+        limiter = RedisRateLimiter(redis, prefix=limits.prefix)
+    return RateLimits(limiter, requests=limits.requests, searches=limits.searches)
+
+
 def create_app(settings: Settings | None = None) -> Starlette:
     """Build the hub; engines open on startup and close on shutdown."""
     settings = settings or load_settings()
     engines = build_engines(settings.database_urls)
     state_client = httpx.AsyncClient(limits=STATE_SYSTEM_LIMITS)
     sources = build_sources(settings, engines, state_client)
-    gate = load_gate(settings.policy_file)
+    gate = load_gate(settings.policy_file, build_rate_limits(settings))
     graphql = HubGraphQL(
         build_schema(
             max_depth=settings.max_query_depth, hide_suggestions=not settings.is_development
@@ -125,6 +141,8 @@ def create_app(settings: Settings | None = None) -> Starlette:
         await sources.bus.close()
         await dispose_engines(engines)
         await sources.blobs.close()
+        if gate.limits is not None:
+            await gate.limits.close()
         await state_client.aclose()
 
     app = Starlette(
