@@ -15,6 +15,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Protocol
 
+CLOCK_RESOLUTION = 1e-6
+"""Seconds: the resolution Redis counts in (µs), and below which a wait is float noise."""
+
 
 class RateLimiterUnavailable(Exception):
     """The store that counts the budgets cannot be reached; nothing was counted."""
@@ -48,9 +51,9 @@ def gcra_step(tat: float | None, now: float, allowance: Allowance) -> tuple[Spen
     """
     start = now if tat is None or tat < now else tat
     new_tat = start + allowance.interval
-    allow_at = new_tat - allowance.tolerance
-    if allow_at > now:
-        return Spent(allowed=False, retry_after=allow_at - now), None
+    wait = (new_tat - now) - allowance.tolerance
+    if wait > CLOCK_RESOLUTION:  # not a rounding error of the floats
+        return Spent(allowed=False, retry_after=wait), None
     return Spent(allowed=True), new_tat
 
 

@@ -11,7 +11,7 @@ is that field's error, and the answer then carries `Retry-After` too.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
@@ -36,6 +36,7 @@ RETRY_AFTER_KEY = "hub.retry_after"
 
 NAME = re.compile(r"[_A-Za-z][_0-9A-Za-z]{0,63}")
 """What an operation name may be (GraphQL's Name, bounded): anything else is not kept."""
+FIRST_OPERATION = re.compile(r"\s*(?:query|mutation|subscription)\s+([_A-Za-z][_0-9A-Za-z]*)")
 
 
 async def refuse_over_budget(
@@ -79,13 +80,18 @@ def _name_operation(audit: AuditLog, name: str | None) -> None:
 
 async def _operation_name(request: Request) -> str | None:
     """The request's `operationName`, when it is a well-formed name (only for the audit)."""
-    name: object = request.query_params.get("operationName")
+    fields: object = request.query_params
     if request.method == "POST":
         try:
-            body = orjson.loads(await request.body())
+            fields = orjson.loads(await request.body())
         except orjson.JSONDecodeError:
             return None
-        name = body.get("operationName") if isinstance(body, dict) else None
+    if not isinstance(fields, Mapping):
+        return None
+    name, query = fields.get("operationName"), fields.get("query")
+    if name is None and isinstance(query, str):  # the document's first operation, by its name
+        named = FIRST_OPERATION.match(query)
+        name = named.group(1) if named else None
     return well_formed_name(name)
 
 
