@@ -94,7 +94,7 @@ def build_rate_limits(settings: Settings) -> RateLimits:
     limiter: RateLimiter = InProcessRateLimiter()
     if settings.redis_url:  # short timeouts, no retries: a lost Redis costs a request little
         redis = Redis.from_url(
-            settings.redis_url, socket_timeout=0.5, socket_connect_timeout=0.5, retry=None
+            settings.redis_url, socket_timeout=2.0, socket_connect_timeout=1.0, retry=None
         )
         limiter = RedisRateLimiter(redis, prefix=limits.prefix)
     return RateLimits(limiter, requests=limits.requests, searches=limits.searches)

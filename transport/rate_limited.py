@@ -21,7 +21,8 @@ from starlette.responses import Response
 from policy.audit import AuditLog, write_before_answer
 from policy.rate_limits import RateLimited
 from resolvers.context import PURPOSE_HEADER
-from transport.error_body import JSON
+from schema.errors import INTERNAL_MESSAGE
+from transport.error_body import JSON, error_response
 
 if TYPE_CHECKING:
     from graphql import GraphQLError
@@ -49,7 +50,8 @@ async def refuse_over_budget(
     except RateLimited as refusal:
         _name_operation(audit, await _operation_name(request))
         if not await write_before_answer(trail, audit, withheld="answer"):
-            return Response(status_code=503, headers={"Retry-After": str(refusal.retry_after)})
+            retry = {"Retry-After": str(refusal.retry_after)}
+            return error_response(503, INTERNAL_MESSAGE, "INTERNAL_SERVER_ERROR", headers=retry)
         return rate_limited_response(refusal)
     return None
 

@@ -166,3 +166,33 @@ def test_identifying_searches(
     coordinate: str, arguments: dict[str, object], expected: bool
 ) -> None:
     assert is_identifying_search(coordinate, arguments) is expected
+
+
+class BrokenTrail:
+    """An audit trail that cannot write."""
+
+    async def append_many(self, drafts: object) -> None:
+        raise OSError("disk full")
+
+
+async def test_an_unwritable_refusal_withholds_the_answer() -> None:
+    # given a spent budget and an audit trail that cannot write
+    from starlette.requests import Request
+
+    from policy.gate import load_gate
+    from transport.rate_limited import refuse_over_budget
+
+    limits = RateLimits(
+        InProcessRateLimiter(Clock()),
+        requests=parse_allowances("*=1/h:1"),
+        searches=parse_allowances("*=1/d:1"),
+    )
+    gate = load_gate(None, limits)
+    request = Request({"type": "http", "method": "GET", "query_string": b"", "headers": []})
+    trail = BrokenTrail()
+    assert await refuse_over_budget(request, VIEWER, gate=gate, trail=trail) is None  # type: ignore[arg-type]
+    # when the next request is refused, then it is a 503 that says when to retry
+    answer = await refuse_over_budget(request, VIEWER, gate=gate, trail=trail)  # type: ignore[arg-type]
+    assert answer is not None
+    assert answer.status_code == 503
+    assert answer.headers["retry-after"] == "3600"

@@ -293,3 +293,41 @@ async def test_websocket_connections_per_process_are_capped(sqlite_hub: Hub) -> 
                 code = await second.closed_with()
     # then it is closed with 4429
     assert code == 4429
+
+
+async def test_the_refusal_names_the_operation_however_it_was_sent(sqlite_hub: Hub) -> None:
+    # given a request budget of one
+    hub = _limited(sqlite_hub, requests="*=1/h:1", searches="*=1/d:1")
+    subject = _subject()
+    headers = hub.headers("state_worker", subject=subject, jurisdiction="06")
+    with _served(hub) as (url,):
+        async with httpx.AsyncClient(base_url=url, verify=CLIENT_TLS, timeout=30) as http:
+            # when it is spent, then asked over GET, with operationName, and a broken body
+            await http.post("/graphql", json={"query": QUERY_VIEWER}, headers=headers)
+            answers = [
+                await http.get(
+                    "/graphql",
+                    params={"query": QUERY_VIEWER, "operationName": "Me"},
+                    headers=headers,
+                ),
+                await http.post(
+                    "/graphql",
+                    json={"query": "{ viewer { role } }", "operationName": "Named"},
+                    headers=headers,
+                ),
+                await http.post(
+                    "/graphql",
+                    content=b'{"query": "900-12-3456',
+                    headers={**headers, "content-type": "application/json"},
+                ),
+                await http.post(
+                    "/graphql",
+                    json={"query": QUERY_VIEWER, "operationName": "900-12-3456"},
+                    headers=headers,
+                ),
+            ]
+        events = await _events(url, hub, subject)
+    # then each is refused, and audited under the name it gave when that is a name
+    assert [answer.status_code for answer in answers] == [429] * 4
+    operations = sorted(e["operation"] for e in events if e["resource"] == "RateLimit.requests")
+    assert operations == ["Me", "Named", "anonymous", "anonymous"]
