@@ -329,5 +329,7 @@ async def test_the_refusal_names_the_operation_however_it_was_sent(sqlite_hub: H
         events = await _events(url, hub, subject)
     # then each is refused, and audited under the name it gave when that is a name
     assert [answer.status_code for answer in answers] == [429] * 4
-    operations = sorted(e["operation"] for e in events if e["resource"] == "RateLimit.requests")
+    operations = sorted(
+        str(e["operation"]) for e in events if e["resource"] == "RateLimit.requests"
+    )
     assert operations == ["Me", "Named", "anonymous", "anonymous"]
