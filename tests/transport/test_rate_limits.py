@@ -21,9 +21,10 @@ from datasources.rate_limiter import parse_allowances
 from settings import RateLimitSettings
 from tests.conftest import Hub, serving
 from tests.services.client_tls import CLIENT_TLS
-from tests.services.graphql_ws import subscriber
+from tests.services.graphql_ws import subscriber, ws_url
 from tests.services.redis import redis_server_url
 from tests.services.servers import free_port
+from tests.transport import node_clients
 from tests.transport.conftest import LogWindow
 
 QUERY_VIEWER = "query Me { viewer { role } }"
@@ -333,3 +334,21 @@ async def test_the_refusal_names_the_operation_however_it_was_sent(sqlite_hub: H
         str(e["operation"]) for e in events if e["resource"] == "RateLimit.requests"
     )
     assert operations == ["Me", "Named", "anonymous", "anonymous"]
+
+
+async def test_the_reference_client_gets_the_refused_subscribe_as_its_error(
+    sqlite_hub: Hub,
+) -> None:
+    # given a request budget of two
+    hub = _limited(sqlite_hub, requests="*=1/h:2", searches="*=1/d:1")
+    token = hub.token("state_worker", subject=_subject(), jurisdiction="06")
+    with _served(hub) as (url,):
+        # when npm graphql-ws subscribes three times on one connection
+        lines = await asyncio.to_thread(
+            node_clients.run, "subscribe_repeatedly.mjs", ws_url(url), "3", token=token, timeout=60
+        )
+    # then two run, and the third fails with the code and the wait
+    assert lines[:2] == [{"open": 0}, {"open": 1}]
+    (error,) = lines[2]["error"]
+    assert error["extensions"]["code"] == "RATE_LIMITED"
+    assert 1 <= error["extensions"]["retryAfter"] <= 3600
