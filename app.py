@@ -24,9 +24,12 @@ from datasources.engines import build_engines, dispose_engines
 from datasources.file_directory import load_directory
 from datasources.http_state_systems import HttpStateSystemSource
 from datasources.memory_bus import InProcessNoticeBus
+from datasources.memory_rate_limits import InProcessRateLimiter
 from datasources.notice_bus import NoticeBus
 from datasources.outbox_relay import relay_outbox
+from datasources.rate_limiter import RateLimiter
 from datasources.redis_bus import RedisStreamNoticeBus
+from datasources.redis_rate_limits import RedisRateLimiter
 from datasources.sources import Sources
 from datasources.sql_documents import SqlDocumentSource
 from datasources.sql_fcr import SqlFcrSource
@@ -34,6 +37,7 @@ from datasources.sql_ndnh import SqlNdnhSource
 from datasources.sql_notices import SqlNoticeSource
 from datasources.sql_offsets import SqlOffsetSource
 from policy.gate import load_gate
+from policy.rate_limits import RateLimits
 from policy.reloading import policy_reloading
 from policy.retention import purge_on_schedule
 from schema import build_schema
@@ -102,6 +106,20 @@ def create_app(settings: Settings | None = None, *, draining: Draining | None = 
 
     `draining` is the server's (`hub serve`): it closes the hub's WebSockets on SIGTERM.
     """
+def build_rate_limits(settings: Settings) -> RateLimits:
+    """Budgets counted in Redis across processes when HUB_REDIS_URL is set, else here."""
+    limits = settings.rate_limits
+    limiter: RateLimiter = InProcessRateLimiter()
+    if settings.redis_url:  # short timeouts, no retries: a lost Redis costs a request little
+        redis = Redis.from_url(
+            settings.redis_url, socket_timeout=2.0, socket_connect_timeout=1.0, retry=None
+        )
+        limiter = RedisRateLimiter(redis, prefix=limits.prefix)
+    return RateLimits(limiter, requests=limits.requests, searches=limits.searches)
+
+
+def create_app(settings: Settings | None = None) -> Starlette:
+    """Build the hub; engines open on startup and close on shutdown."""
     settings = settings or load_settings()
     engines = build_engines(settings.database_urls)
     state_client = httpx.AsyncClient(limits=STATE_SYSTEM_LIMITS)
@@ -110,6 +128,7 @@ def create_app(settings: Settings | None = None, *, draining: Draining | None = 
     watch_circuits(sources.state_systems)  # type: ignore[arg-type]
     publisher = build_checkpoint_publisher(settings, sources.audit, engines["audit"])
     persisted = build_persisted_documents(settings)
+    gate = load_gate(settings.policy_file, build_rate_limits(settings))
     graphql = HubGraphQL(
         build_schema(
             max_depth=settings.max_query_depth, hide_suggestions=not settings.is_development
@@ -159,6 +178,8 @@ def create_app(settings: Settings | None = None, *, draining: Draining | None = 
         if publisher is not None:
             await publisher.close()
         await persisted.close()
+        if gate.limits is not None:
+            await gate.limits.close()
         await state_client.aclose()
         if tracing is not None:
             tracing.shutdown()  # the spans still batched leave now

@@ -16,6 +16,8 @@ from typing import Generic, TypeVar
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
 
+from datasources.rate_limiter import Allowance, parse_allowances
+
 SQL_SOURCES = ("fcr", "ndnh", "offsets", "audit", "documents", "notices")
 # A published key, accepted only when HUB_ENV=development.
 DEVELOPMENT_TOKEN_SECRET = (
@@ -445,6 +447,64 @@ CORS_ORIGINS: Setting[tuple[str, ...]] = Setting(
     shown="",
 )
 
+# Issue 11, limits: rate limits (`policy.rate_limits`) and WebSocket connection caps
+DEFAULT_REQUEST_BUDGETS = (
+    "state_worker=50/s:500,tribal_worker=50/s:500,ocss_staff=50/s:500,"
+    "employer=20/s:200,insurer=20/s:200,financial_institution=20/s:200,*=10/s:100"
+)
+DEFAULT_SEARCH_BUDGETS = "*=300/d:50"
+REQUEST_BUDGETS = Setting(
+    "HUB_RATE_LIMITS",
+    parse_allowances,
+    parse_allowances(DEFAULT_REQUEST_BUDGETS),
+    "requests (HTTP, WebSocket `subscribe`) per subject, by role: `ROLE=COUNT/PERIOD:BURST`"
+    " (PERIOD `s`, `m`, `h` or `d`; `*` for the roles not named)",
+    shown=f"`{DEFAULT_REQUEST_BUDGETS}`",
+)
+SEARCH_BUDGETS = Setting(
+    "HUB_SEARCH_LIMITS",
+    parse_allowances,
+    parse_allowances(DEFAULT_SEARCH_BUDGETS),
+    "searches by SSN or date of birth per subject, by role, as `HUB_RATE_LIMITS`; each"
+    " `participants(ssn:)`/`(dateOfBirth:)` and `reportTermination` counts one",
+    shown=f"`{DEFAULT_SEARCH_BUDGETS}`",
+)
+RATE_LIMIT_PREFIX = Setting(
+    "HUB_RATE_LIMIT_PREFIX", _text, "hub:rate:", "the prefix of the rate limits' Redis keys"
+)
+WS_MAX_CONNECTIONS = Setting(
+    "HUB_WS_MAX_CONNECTIONS",
+    _integer,
+    10_000,
+    "open WebSocket connections per process; more are closed with 4429",
+)
+WS_MAX_CONNECTIONS_PER_SUBJECT = Setting(
+    "HUB_WS_MAX_CONNECTIONS_PER_SUBJECT",
+    _integer,
+    20,
+    "open WebSocket connections per subject in one process; more are closed with 4429",
+)
+
+
+@dataclass(frozen=True)
+class RateLimitSettings:
+    requests: Mapping[str, Allowance] = field(default_factory=REQUEST_BUDGETS.default.copy)
+    searches: Mapping[str, Allowance] = field(default_factory=SEARCH_BUDGETS.default.copy)
+    prefix: str = RATE_LIMIT_PREFIX.default
+    ws_max_connections: int = WS_MAX_CONNECTIONS.default
+    ws_max_connections_per_subject: int = WS_MAX_CONNECTIONS_PER_SUBJECT.default
+
+
+def _rate_limit_settings(env: Mapping[str, str]) -> RateLimitSettings:
+    return RateLimitSettings(
+        requests=REQUEST_BUDGETS.read(env),
+        searches=SEARCH_BUDGETS.read(env),
+        prefix=RATE_LIMIT_PREFIX.read(env),
+        ws_max_connections=WS_MAX_CONNECTIONS.read(env),
+        ws_max_connections_per_subject=WS_MAX_CONNECTIONS_PER_SUBJECT.read(env),
+    )
+
+
 SETTINGS: tuple[Setting[object], ...] = (
     ENV,
     HOST,
@@ -492,6 +552,11 @@ SETTINGS: tuple[Setting[object], ...] = (
     APQ_TTL,
     APQ_MAX_BYTES,
     CORS_ORIGINS,
+    REQUEST_BUDGETS,
+    SEARCH_BUDGETS,
+    RATE_LIMIT_PREFIX,
+    WS_MAX_CONNECTIONS,
+    WS_MAX_CONNECTIONS_PER_SUBJECT,
 )
 """Every variable the hub reads, in the order the README's table lists them."""
 
@@ -579,6 +644,7 @@ class Settings:
     apq_ttl_seconds: int = 24 * 3600
     apq_max_bytes: int = 64 * 1024
     cors_origins: tuple[str, ...] = ()
+    rate_limits: RateLimitSettings = field(default_factory=RateLimitSettings)
 
     @property
     def is_development(self) -> bool:
@@ -714,4 +780,5 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
         apq_ttl_seconds=APQ_TTL.read(env),
         apq_max_bytes=APQ_MAX_BYTES.read(env),
         cors_origins=CORS_ORIGINS.read(env),
+        rate_limits=_rate_limit_settings(env),
     )

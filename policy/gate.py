@@ -20,6 +20,7 @@ from pathlib import Path
 from datasources.audit import AuditAction, AuditEventDraft, AuditOutcome
 from policy.audit import AuditLog
 from policy.enforcer import POLICY_PATH, Decision, PolicyDecider, PolicyError
+from policy.rate_limits import RateLimits
 from policy.refusals import Refused, message_of
 from policy.registry import (
     DOWNLOADS,
@@ -98,8 +99,27 @@ class Gate:
     (`evaluations` counts the real Casbin evaluations).
     """
 
-    def __init__(self, decider: PolicyDecider) -> None:
+    def __init__(self, decider: PolicyDecider, limits: RateLimits | None = None) -> None:
         self.decider = decider
+        self.limits = limits  # None: no rate limits (a gate for tools, not for serving)
+
+    async def admit_request(self, viewer: Viewer, operation: str | None, audit: AuditLog) -> None:
+        """Spend one request of the viewer's rate limit.
+
+        Raises:
+            RateLimited: the budget is spent; the refusal is in `audit`.
+        """
+        if self.limits is not None:
+            await self.limits.admit_request(viewer, operation, audit)
+
+    async def admit_search(self, viewer: Viewer, operation: str | None, audit: AuditLog) -> None:
+        """Spend one search by identifying data (`IDENTIFYING_SEARCHES`) of the viewer's budget.
+
+        Raises:
+            RateLimited: the budget is spent; the refusal is in `audit`.
+        """
+        if self.limits is not None:
+            await self.limits.admit_search(viewer, operation, audit)
 
     @property
     def evaluations(self) -> int:
@@ -365,13 +385,13 @@ def _refusal(code: str | None, message: str | None) -> Refused:
     return Refused(code, message or message_of(code))
 
 
-def load_gate(policy_path: Path | None = None) -> Gate:
+def load_gate(policy_path: Path | None = None, limits: RateLimits | None = None) -> Gate:
     """A gate over the policy file at `policy_path` (the packaged policy by default).
 
     Raises:
         PolicyError: the model and policy files do not make a valid policy.
     """
-    return Gate(PolicyDecider(policy_path=policy_path or POLICY_PATH))
+    return Gate(PolicyDecider(policy_path=policy_path or POLICY_PATH), limits)
 
 
 __all__ = ["Gate", "ListScope", "PolicyError", "Scope", "Trail", "load_gate"]

@@ -246,6 +246,9 @@ async def report_termination(
     problems = _check_report(report, await _postal_codes(context))
     if problems:
         return _refused(info, problems)
+    # `states` confirms a match of the SSN: a search by identifying data (IDENTIFYING_SEARCHES)
+    operation = info.operation.name.value if info.operation and info.operation.name else None
+    await context.gate.admit_search(context.viewer, operation, context.audit)
     participant_id, states = await _states_to_notify(info, report)
     notice = await context.sources.notices.record(
         _draft(report, employer, participant_id, states),

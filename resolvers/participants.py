@@ -10,6 +10,7 @@ from strawberry import Info
 
 from datasources.fcr import ParticipantFilter, ParticipantRecord
 from policy.gate import Scope, Trail
+from policy.rate_limits import is_identifying_search
 from policy.registry import FILTER_READS
 from policy.vocabulary import Resource
 from resolvers.cases import load_case
@@ -83,6 +84,9 @@ async def resolve_participants(
     page = page_request(first, after, LIST_NAME, count=asks_total(info))
     filtered = _filtered_arguments(where)
     scoped = _scoped(info, where, filtered)
+    if is_identifying_search(FILTERS, vars(where)):
+        context = info.context
+        await context.gate.admit_search(context.viewer, _operation(info), context.audit)
     if scoped is None:
         return connection_of(empty_page(), LIST_NAME, [])
     found = await fetch_page(info.context.sources.fcr.list_participants(scoped, page))

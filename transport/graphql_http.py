@@ -46,7 +46,9 @@ from transport.graphql_refusals import Refusal, http_error_response, wrong_trans
 from transport.graphql_ws import ANONYMOUS, HubTransportWsHandler
 from transport.media_types import GRAPHQL_RESPONSE_JSON, response_media_type
 from transport.persisted_documents import PersistedDocuments, Resolved, is_plannable
+from transport.rate_limited import RETRY_AFTER_KEY, refuse_over_budget, retry_after_of
 from transport.request_json import decode_request_json
+from transport.ws_connections import WebSocketConnections
 
 if TYPE_CHECKING:
     from strawberry.types import ExecutionResult
@@ -106,6 +108,10 @@ class HubGraphQL(GraphQL[Context, None]):
         """The open WebSockets, closed with 1001 when the process stops."""
         self.persisted = persisted or PersistedDocuments(MemoryApqStore())
         self.plans = PlanCache(schema)
+        self.connections = WebSocketConnections(
+            max_open=settings.rate_limits.ws_max_connections,
+            max_per_subject=settings.rate_limits.ws_max_connections_per_subject,
+        )
         self.planned = (
             PlannedHttp(
                 self.plans, sources=sources, settings=settings, gate=gate, persisted=self.persisted
@@ -222,7 +228,14 @@ class HubGraphQL(GraphQL[Context, None]):
         if _is_request_error(result) and _accepted(request) == GRAPHQL_RESPONSE_JSON:
             answer.pop("data", None)
             request.scope[_STATUS_KEY] = 400
+        request.scope[RETRY_AFTER_KEY] = retry_after_of(result.errors or [])
         return answer
+
+    async def _over_budget(self, request: Request) -> Response | None:
+        viewer: Viewer | None = request.scope.get(VIEWER_KEY)
+        if viewer is None:
+            return None
+        return await refuse_over_budget(request, viewer, gate=self.gate, trail=self.sources.audit)
 
     async def _planned(self, request: Request) -> Response | None:
         viewer: Viewer | None = request.scope.get(VIEWER_KEY)
@@ -240,8 +253,11 @@ class HubGraphQL(GraphQL[Context, None]):
                 # authentication lets only GraphiQL's own page through without a viewer
                 response = await self.render_graphql_ide(request)
             else:
-                planned = await self._planned(request)
-                response = planned or await self.run(request)
+                response = (
+                    await self._over_budget(request)
+                    or await self._planned(request)
+                    or await self.run(request)
+                )
                 _negotiate(request, response)
         except HTTPException as error:
             response = http_error_response(error, _accepted(request))
@@ -274,3 +290,5 @@ def _negotiate(request: Request, response: Response) -> None:
         return  # GraphiQL's page
     response.headers["content-type"] = _accepted(request)
     response.status_code = request.scope.get(_STATUS_KEY, response.status_code)
+    if request.scope.get(RETRY_AFTER_KEY) is not None:  # a search refused by its budget
+        response.headers["Retry-After"] = str(request.scope[RETRY_AFTER_KEY])

@@ -32,6 +32,7 @@ from settings import Settings
 from telemetry.requests import error_codes, note_codes, note_operation
 from transport.media_types import response_media_type
 from transport.persisted_documents import PersistedDocuments
+from transport.rate_limited import retry_after_of
 from transport.request_json import decode_request_json
 
 logger = logging.getLogger("hub.plans")
@@ -115,7 +116,11 @@ class PlannedHttp:
         if errors:
             payload["errors"] = [error.formatted for error in errors]
         media_type = response_media_type(request.headers.get("accept"))
-        return Response(orjson.dumps(payload), status_code=200, media_type=media_type)
+        retry_after = retry_after_of(errors)  # a search refused by its budget
+        headers = {"Retry-After": str(retry_after)} if retry_after is not None else None
+        return Response(
+            orjson.dumps(payload), status_code=200, media_type=media_type, headers=headers
+        )
 
 
 __all__ = ["PlannedHttp", "plan_key"]

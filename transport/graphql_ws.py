@@ -34,12 +34,20 @@ from strawberry.types.execution import ExecutionResult, PreExecutionError
 from strawberry.utils.aio import aclosing
 
 from policy.audit import AuditLog, write_before_answer
+from policy.rate_limits import RateLimited
 from policy.tokens import TokenRefused, Viewer, authenticate
 from resolvers.context import Context, build_operation_context, renew_for_next_result
 from schema.errors import INTERNAL_MESSAGE
 from telemetry.metrics import SUBSCRIPTIONS_OPEN
 from transport.draining import GOING_AWAY, GOING_AWAY_REASON
 from transport.graphql_refusals import Refusal
+from transport.rate_limited import well_formed_name
+from transport.ws_connections import (
+    TOO_MANY_CONNECTIONS,
+    TOO_MANY_CONNECTIONS_REASON,
+    Seat,
+    WebSocketConnections,
+)
 
 if TYPE_CHECKING:
     from strawberry.schema.schema import StreamResult
@@ -113,6 +121,7 @@ class HubTransportWsHandler(BaseGraphQLTransportWSHandler[Context, None]):
     """The protocol handler with the hub's authentication, expiry, contexts and audit."""
 
     _expiry: asyncio.TimerHandle | None = None
+    _seat: Seat | None = None
     _contexts: dict[str, Context]
 
     async def handle(self) -> None:
@@ -132,6 +141,19 @@ class HubTransportWsHandler(BaseGraphQLTransportWSHandler[Context, None]):
     def on_request_accepted(self) -> None:
         self._contexts = {}
         super().on_request_accepted()
+
+    async def handle(self) -> None:
+        connections = getattr(self.view, "connections", None)
+        seat = connections.admit() if isinstance(connections, WebSocketConnections) else None
+        if isinstance(connections, WebSocketConnections) and seat is None:
+            await self.websocket.close(TOO_MANY_CONNECTIONS, TOO_MANY_CONNECTIONS_REASON)
+            return
+        self._seat = seat
+        try:
+            await super().handle()
+        finally:  # however the connection ended
+            if seat is not None:
+                seat.release()
 
     async def handle_message(self, message: Message) -> None:
         if not _is_well_formed(message):
@@ -156,6 +178,9 @@ class HubTransportWsHandler(BaseGraphQLTransportWSHandler[Context, None]):
             return
         if not context.gate.may_subscribe(viewer, SUBSCRIPTION):
             await self.websocket.close(code=4403, reason="Forbidden")
+            return
+        if self._seat is not None and not self._seat.sign_in(viewer.subject):
+            await self.websocket.close(TOO_MANY_CONNECTIONS, TOO_MANY_CONNECTIONS_REASON)
             return
         context.viewer = viewer
         context.audit = AuditLog.for_request(viewer, None)
@@ -205,10 +230,29 @@ class HubTransportWsHandler(BaseGraphQLTransportWSHandler[Context, None]):
             payload.get("variables"),
             payload.get("operationName"),
         )
-        self._contexts[operation_id] = build_operation_context(self.context)
+        context = build_operation_context(self.context)
+        name = well_formed_name(operation.operation_name)
+        if not await self._within_budget(operation_id, context, name):
+            return
+        self._contexts[operation_id] = context
         operation.task = asyncio.create_task(self.run_operation(operation))
         operation.task.add_done_callback(self._task_done)
         self.operations[operation_id] = operation
+
+    async def _within_budget(
+        self, operation_id: str, context: Context, operation_name: str | None
+    ) -> bool:
+        """Spend one request of the viewer's budget; else answer `error` (audited) and False."""
+        try:
+            await context.gate.admit_request(context.viewer, operation_name, context.audit)
+        except RateLimited as refusal:
+            if await write_before_answer(context.sources.audit, context.audit, withheld="result"):
+                payload = [refusal.formatted]
+            else:
+                payload = [_error(INTERNAL_MESSAGE, "INTERNAL_SERVER_ERROR").formatted]
+            await self.send_message({"id": operation_id, "type": "error", "payload": payload})
+            return False
+        return True
 
     async def run_operation(self, operation: Operation[Context, None]) -> None:
         """Run one operation in its own context; every failure is an `error` with a code."""

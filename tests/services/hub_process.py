@@ -67,6 +67,8 @@ def start_hub_process(
         "HUB_PORT": str(port),
         "HUB_DATA_DIR": str(data_dir),
         "HUB_REDIS_STREAM": stream,
+        # each process set its own rate-limit keys, so no earlier test's requests count
+        "HUB_RATE_LIMIT_PREFIX": f"hub:rate:test:{port}:{time.time_ns()}:",
         "HUB_STATE_SYSTEMS_URL": state_sim_url(),
         **{f"HUB_{source.upper()}_DATABASE_URL": url for source, url in urls.items()},
         **({"HUB_REDIS_URL": redis_url} if redis_url else {}),
