@@ -15,9 +15,9 @@ from starlette.applications import Starlette
 from starlette.middleware import Middleware
 from starlette.routing import Route, WebSocketRoute
 
+from datasources.audit_anchor import build_checkpoint_publisher
 from datasources.audit_outbox import build_audit_outboxes
 from datasources.audit_relay import AuditRelay
-from datasources.audit_anchor import build_checkpoint_publisher
 from datasources.audit_trails import build_audit_trail
 from datasources.blob_stores import build_blob_store
 from datasources.engines import build_engines, dispose_engines
@@ -42,7 +42,7 @@ from policy.reloading import policy_reloading
 from policy.retention import purge_on_schedule
 from schema import build_schema
 from settings import Settings, load_settings
-from telemetry.metrics import watch_circuits
+from telemetry.metrics import OPERATIONS, count_rate_limit_refusal, watch_circuits
 from telemetry.tracing import configure_tracing
 from transport.bearer import BearerAuthentication
 from transport.body_limit import BodySizeLimit
@@ -54,8 +54,8 @@ from transport.graphql_http import HubGraphQL
 from transport.health import build_health_routes
 from transport.metrics_endpoint import build_metrics_routes
 from transport.observed_requests import ObservedRequests
-from transport.readiness import build_readiness
 from transport.persisted_documents import build_persisted_documents
+from transport.readiness import build_readiness
 from transport.source_scope import SourceScope
 
 # pooled connections to the states' case systems, shared by every request
@@ -101,11 +101,6 @@ def build_bus(settings: Settings) -> NoticeBus:
     return InProcessNoticeBus()
 
 
-def create_app(settings: Settings | None = None, *, draining: Draining | None = None) -> Starlette:
-    """Build the hub; engines open on startup and close on shutdown.
-
-    `draining` is the server's (`hub serve`): it closes the hub's WebSockets on SIGTERM.
-    """
 def build_rate_limits(settings: Settings) -> RateLimits:
     """Budgets counted in Redis across processes when HUB_REDIS_URL is set, else here."""
     limits = settings.rate_limits
@@ -118,17 +113,22 @@ def build_rate_limits(settings: Settings) -> RateLimits:
     return RateLimits(limiter, requests=limits.requests, searches=limits.searches)
 
 
-def create_app(settings: Settings | None = None) -> Starlette:
-    """Build the hub; engines open on startup and close on shutdown."""
+def create_app(settings: Settings | None = None, *, draining: Draining | None = None) -> Starlette:
+    """Build the hub; engines open on startup and close on shutdown.
+
+    `draining` is the server's (`hub serve`): it closes the hub's WebSockets on SIGTERM.
+    """
     settings = settings or load_settings()
     engines = build_engines(settings.database_urls)
     state_client = httpx.AsyncClient(limits=STATE_SYSTEM_LIMITS)
     sources = build_sources(settings, engines, state_client)
-    gate = load_gate(settings.policy_file)
     watch_circuits(sources.state_systems)  # type: ignore[arg-type]
     publisher = build_checkpoint_publisher(settings, sources.audit, engines["audit"])
     persisted = build_persisted_documents(settings)
-    gate = load_gate(settings.policy_file, build_rate_limits(settings))
+    OPERATIONS.know(persisted.operation_names())  # the manifest's names stay metric labels
+    limits = build_rate_limits(settings)
+    limits.on_refusal = count_rate_limit_refusal
+    gate = load_gate(settings.policy_file, limits)
     graphql = HubGraphQL(
         build_schema(
             max_depth=settings.max_query_depth, hide_suggestions=not settings.is_development
@@ -188,7 +188,6 @@ def create_app(settings: Settings | None = None) -> Starlette:
         routes=[
             Route("/graphql", graphql),  # every method: the view answers 405 with a code
             WebSocketRoute("/graphql", graphql),
-            *build_health_routes(),
             *build_metrics_routes(settings.metrics_token),
             *build_health_routes(readiness),
             *build_ide_routes(settings),

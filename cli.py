@@ -29,10 +29,9 @@ from policy.gate import load_gate
 from policy.retention import RETENTION_YEARS, years_before
 from policy.tokens import ROLES, ClaimsRefused, issue_token
 from settings import (
-    HOST,
-    LOG_FORMAT,
     AUDIT_CHECKPOINT_SINK,
     HOST,
+    LOG_FORMAT,
     PORT,
     SQL_SOURCES,
     Settings,
@@ -106,26 +105,16 @@ def serve(host: str | None, port: int | None) -> None:
         factory=True,  # built in the server's event loop
         host=host or settings.host,
         port=port or settings.port,
-        # access lines would carry query strings, and GET queries can carry PII
+        # access lines would carry query strings, and GET queries can carry PII: the
+        # hub writes its own (`hub.access`), and uvicorn's lines go through its handler
         access_log=False,
+        log_config=None,
         http=HubH11Protocol,  # an unparsable request is refused with a contract code
         log_level="info",
         timeout_graceful_shutdown=settings.shutdown_timeout_seconds,
     )
     server = HubServer(config, draining=draining)
     try:
-        uvicorn.run(
-            "app:create_app",
-            factory=True,
-            host=host or settings.host,
-            port=port or settings.port,
-            # access lines would carry query strings, and GET queries can carry PII: the
-            # hub writes its own (`hub.access`), and uvicorn's lines go through its handler
-            access_log=False,
-            log_config=None,
-            http=HubH11Protocol,  # an unparsable request is refused with a contract code
-            log_level="info",
-        )
         server.run()
     finally:
         pid_file.unlink(missing_ok=True)

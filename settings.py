@@ -409,6 +409,7 @@ READINESS_TIMEOUT = Setting(
     2.0,
     "seconds each `/readyz` check (a database, Redis) may take before it counts as failed",
     shown="2",
+)
 TRUSTED_DOCUMENTS = Setting(
     "HUB_TRUSTED_DOCUMENTS",
     _one_of("enforce", "log", "off"),
@@ -717,6 +718,8 @@ def _audit_signing_key(env: Mapping[str, str], hub_env: str, sink: str) -> bytes
             f" and {AUDIT_CHECKPOINT_SINK.env} is set"
         )
     return pem
+
+
 def _trusted_documents_file(env: Mapping[str, str]) -> Path | None:
     path = TRUSTED_DOCUMENTS_FILE.read(env)
     if path is None and TRUSTED_DOCUMENTS.read(env) != "off":

@@ -49,6 +49,7 @@ def build_cors_middleware(origins: tuple[str, ...]) -> list[Middleware]:
             allow_methods=list(METHODS),
             allow_headers=list(HEADERS),
             allow_credentials=False,
+            expose_headers=["X-Request-Id"],  # the id a support call quotes
             max_age=MAX_AGE_SECONDS,
         )
     ]

@@ -46,7 +46,6 @@ from transport.ws_connections import (
     TOO_MANY_CONNECTIONS,
     TOO_MANY_CONNECTIONS_REASON,
     Seat,
-    WebSocketConnections,
 )
 
 if TYPE_CHECKING:
@@ -129,9 +128,17 @@ class HubTransportWsHandler(BaseGraphQLTransportWSHandler[Context, None]):
         if not draining.track(self):  # accepted while the process stops: go elsewhere
             await self.close_going_away()
             return
+        connections = cast("HubGraphQL", self.view).connections
+        seat = connections.admit()
+        if seat is None:
+            draining.forget(self)
+            await self.websocket.close(TOO_MANY_CONNECTIONS, TOO_MANY_CONNECTIONS_REASON)
+            return
+        self._seat = seat
         try:
             await super().handle()
-        finally:
+        finally:  # however the connection ended
+            seat.release()
             draining.forget(self)
 
     async def close_going_away(self) -> None:
@@ -141,19 +148,6 @@ class HubTransportWsHandler(BaseGraphQLTransportWSHandler[Context, None]):
     def on_request_accepted(self) -> None:
         self._contexts = {}
         super().on_request_accepted()
-
-    async def handle(self) -> None:
-        connections = getattr(self.view, "connections", None)
-        seat = connections.admit() if isinstance(connections, WebSocketConnections) else None
-        if isinstance(connections, WebSocketConnections) and seat is None:
-            await self.websocket.close(TOO_MANY_CONNECTIONS, TOO_MANY_CONNECTIONS_REASON)
-            return
-        self._seat = seat
-        try:
-            await super().handle()
-        finally:  # however the connection ended
-            if seat is not None:
-                seat.release()
 
     async def handle_message(self, message: Message) -> None:
         if not _is_well_formed(message):

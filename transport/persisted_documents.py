@@ -28,6 +28,7 @@ import secrets
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from graphql import GraphQLError, OperationDefinitionNode, parse
 from redis.asyncio import Redis
 
 from datasources.apq_stores import MemoryApqStore, RedisApqStore
@@ -126,6 +127,21 @@ class PersistedDocuments:
         self.trusted: Mapping[str, str] = trusted or {}
         self.max_bytes = max_bytes
         self.stats = DocumentStats()
+
+    def operation_names(self) -> list[str]:
+        """The names of the manifest's operations (trusted texts, so parsing them is safe)."""
+        names: list[str] = []
+        for text in self.trusted.values():
+            try:
+                document = parse(text)
+            except GraphQLError:
+                continue
+            names.extend(
+                definition.name.value
+                for definition in document.definitions
+                if isinstance(definition, OperationDefinitionNode) and definition.name
+            )
+        return names
 
     async def lookup(self, digest: str) -> str | None:
         """The document of `digest`: the manifest's, else (unless enforced) the store's."""
