@@ -30,6 +30,7 @@ COPY transport ./transport
 COPY plans ./plans
 COPY demo_data ./demo_data
 COPY state_sim ./state_sim
+COPY telemetry ./telemetry
 RUN pip install --no-deps . && rm -rf build *.egg-info
 COPY --from=assets /web/node_modules /app/web/node_modules
 

@@ -109,6 +109,9 @@ async def test_summary_counts_match_the_databases(seeded: tuple[Engines, SeedSum
     for key, base in BASES.items():
         for table in base.metadata.tables:
             (count,) = await column(engines[key], f"SELECT COUNT(*) FROM {table}")
+            if table.endswith("_audit_outbox"):  # seeding changes nothing a person did
+                assert count == 0, table
+                continue
             assert count == summary.as_dict()[table] > 0, table
 
 
