@@ -19,6 +19,7 @@ from datasources.audit_trails import build_audit_trail
 from datasources.blob_stores import build_blob_store
 from datasources.engines import build_engines, dispose_engines
 from datasources.file_directory import load_directory
+from datasources.http_jwks import build_identity_keys
 from datasources.http_state_systems import HttpStateSystemSource
 from datasources.memory_bus import InProcessNoticeBus
 from datasources.notice_bus import NoticeBus
@@ -72,6 +73,7 @@ def build_sources(
             urls=settings.state_system_url,
             timeout=settings.state_system_timeout,
         ),
+        identity_keys=build_identity_keys(settings.token.jwks),
     )
 
 
@@ -111,6 +113,8 @@ def create_app(settings: Settings | None = None) -> Starlette:
                 relay_outbox(sources.notices, sources.bus, wake=sources.outbox_wake)
             ),
         ]
+        if sources.identity_keys is not None:
+            tasks.append(asyncio.create_task(sources.identity_keys.refresh_periodically()))
         async with policy_reloading(gate, watch=settings.is_development):
             # what the process built to start (schema, policy, modules) lives as long as it:
             # frozen out of the cyclic collector, which otherwise walks it on every full
@@ -126,6 +130,8 @@ def create_app(settings: Settings | None = None) -> Starlette:
         await dispose_engines(engines)
         await sources.blobs.close()
         await state_client.aclose()
+        if sources.identity_keys is not None:
+            await sources.identity_keys.close()
 
     app = Starlette(
         routes=[
@@ -137,7 +143,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
         ],
         middleware=[
             Middleware(BodySizeLimit, max_bytes=settings.max_body_bytes),
-            Middleware(BearerAuthentication, settings=settings.token),
+            Middleware(BearerAuthentication, settings=settings.token, keys=sources.identity_keys),
             Middleware(SourceScope),
         ],
         lifespan=lifespan,

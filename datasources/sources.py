@@ -10,6 +10,7 @@ from datasources.blobs import BlobStore
 from datasources.directory import DirectorySource
 from datasources.documents import DocumentSource
 from datasources.fcr import FcrSource
+from datasources.identity_keys import IdentityKeySource
 from datasources.ndnh import NdnhSource
 from datasources.notice_bus import NoticeBus
 from datasources.notices import NoticeSource
@@ -32,3 +33,5 @@ class Sources:
     notices: NoticeSource
     bus: NoticeBus
     outbox_wake: asyncio.Event
+    identity_keys: IdentityKeySource | None = None
+    """The identity provider's signing keys (`HUB_JWKS_URL`); None: HMAC tokens only."""
