@@ -14,7 +14,7 @@ import asyncio
 import logging
 import re
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Awaitable, Callable, Mapping
 from types import MappingProxyType
 
 import httpx
@@ -47,6 +47,7 @@ class HttpJwksSource:
         refetch_interval: float,
         max_age: float,
         clock: Callable[[], float] = time.monotonic,
+        sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
     ) -> None:
         self._client = client
         self._url = url
@@ -54,6 +55,7 @@ class HttpJwksSource:
         self._refetch_interval = refetch_interval
         self._max_age = max_age
         self._clock = clock
+        self._sleep = sleep
         self._keys: Mapping[str, PinnedKey] = MappingProxyType({})
         self._last_read: float | None = None
         self._reading: asyncio.Task[float] | None = None
@@ -82,8 +84,8 @@ class HttpJwksSource:
 
     async def refresh_periodically(self) -> None:
         """Refresh for ever, as often as the document's max-age asks, within the bounds."""
-        while True:  # noqa: ASYNC110 - a schedule, not a wait for a condition
-            await asyncio.sleep(await self.refresh())
+        while True:
+            await self._sleep(await self.refresh())
 
     def _may_read_again(self) -> bool:
         last = self._last_read

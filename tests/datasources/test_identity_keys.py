@@ -93,3 +93,8 @@ def test_two_keys_under_one_kid_are_both_left_out():
 def test_lists_of_x5c_and_key_ops_are_allowed_members():
     member = {**RSA.jwk(), "key_ops": ["verify"], "x5c": ["MIIB"]}
     assert pin_key(member).algorithm == "RS256"
+
+
+def test_a_document_over_the_size_bound_is_refused_before_it_is_parsed():
+    with pytest.raises(JwksRefused, match="larger than 65536 bytes"):
+        read_jwks(b" " * 65_537)

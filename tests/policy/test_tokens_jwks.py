@@ -18,8 +18,15 @@ import httpx
 import pytest
 from cryptography.hazmat.primitives import serialization
 
-from datasources.http_jwks import HttpJwksSource, cache_max_age
-from policy.tokens import TokenRefused, authenticate, issue_token, verify_any_token
+from datasources.http_jwks import HttpJwksSource, build_identity_keys, cache_max_age
+from policy.tokens import (
+    ClaimsRefused,
+    TokenRefused,
+    authenticate,
+    issue_token,
+    verify_any_token,
+    verify_token,
+)
 from settings import JwksSettings, TokenSettings, load_settings
 from tests.services.jwks_server import Provider, SigningKey, claims_for, ec_key, rsa_key
 from tests.services.jwks_server import identity_provider as serve_provider
@@ -352,9 +359,7 @@ async def test_the_periodic_refresh_honours_max_age_within_bounds(
     assert await keys.refresh() == next_refresh
 
 
-async def test_the_periodic_refresh_reads_on_its_schedule(
-    keys: HttpJwksSource, provider: Provider, monkeypatch: pytest.MonkeyPatch
-):
+async def test_the_periodic_refresh_reads_on_its_schedule(provider: Provider, clock: Clock):
     # given sleeps that only count (the schedule, not the time, is under test)
     slept: list[float] = []
 
@@ -364,7 +369,43 @@ async def test_the_periodic_refresh_reads_on_its_schedule(
             raise asyncio.CancelledError
 
     provider.cache_control = "max-age=120"
-    monkeypatch.setattr("datasources.http_jwks.asyncio.sleep", sleep)
-    with pytest.raises(asyncio.CancelledError):
-        await keys.refresh_periodically()
+    async with httpx.AsyncClient() as client:
+        keys = HttpJwksSource(
+            client,
+            url=provider.url,
+            timeout=5,
+            refetch_interval=REFETCH,
+            max_age=600,
+            clock=clock,
+            sleep=sleep,
+        )
+        with pytest.raises(asyncio.CancelledError):
+            await keys.refresh_periodically()
     assert (slept, provider.reads) == ([120.0, 120.0, 120.0], 3)
+
+
+async def test_unusable_keys_are_left_out_with_a_count_in_the_log(
+    keys: HttpJwksSource, provider: Provider, caplog: pytest.LogCaptureFixture
+):
+    small = rsa_key("small", bits=1024)
+    provider.document = json.dumps({"keys": [RSA.jwk(), small.jwk()]}).encode()
+    with caplog.at_level(logging.WARNING, "datasources.http_jwks"):
+        await keys.refresh()
+    assert keys.kids == {RSA.kid}
+    assert "identity provider keys: 1 keys left out as unusable" in caplog.text
+
+
+def test_a_hub_without_hmac_mints_and_accepts_no_hmac_token():
+    settings = dataclasses.replace(SETTINGS, hmac=False)
+    with pytest.raises(ClaimsRefused, match="accepts no HMAC tokens"):
+        issue_token(settings, role="auditor")
+    with pytest.raises(TokenRefused, match="^token is not valid$"):
+        verify_token(issue_token(SETTINGS, role="auditor"), settings)
+
+
+async def test_identity_keys_are_built_from_the_jwks_settings(provider: Provider):
+    assert build_identity_keys(None) is None
+    keys = build_identity_keys(JwksSettings(url=provider.url))
+    assert keys is not None
+    assert (await keys.refresh(), keys.kids) == (3600.0, frozenset({RSA.kid, EC.kid}))
+    await keys.close()
