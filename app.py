@@ -22,6 +22,7 @@ from datasources.audit_trails import build_audit_trail
 from datasources.blob_stores import build_blob_store
 from datasources.engines import build_engines, dispose_engines
 from datasources.file_directory import load_directory
+from datasources.http_jwks import build_identity_keys
 from datasources.http_state_systems import HttpStateSystemSource
 from datasources.memory_bus import InProcessNoticeBus
 from datasources.memory_rate_limits import InProcessRateLimiter
@@ -89,6 +90,7 @@ def build_sources(
             urls=settings.state_system_url,
             timeout=settings.state_system_timeout,
         ),
+        identity_keys=build_identity_keys(settings.token.jwks),
     )
 
 
@@ -158,6 +160,8 @@ def create_app(settings: Settings | None = None, *, draining: Draining | None = 
         if publisher is not None:
             interval = settings.audit_checkpoint_interval_seconds
             tasks.append(asyncio.create_task(publisher.run(interval)))
+        if sources.identity_keys is not None:
+            tasks.append(asyncio.create_task(sources.identity_keys.refresh_periodically()))
         async with policy_reloading(gate, watch=settings.is_development):
             # what the process built to start (schema, policy, modules) lives as long as it:
             # frozen out of the cyclic collector, which otherwise walks it on every full
@@ -183,6 +187,8 @@ def create_app(settings: Settings | None = None, *, draining: Draining | None = 
         await state_client.aclose()
         if tracing is not None:
             tracing.shutdown()  # the spans still batched leave now
+        if sources.identity_keys is not None:
+            await sources.identity_keys.close()
 
     app = Starlette(
         routes=[
@@ -197,7 +203,7 @@ def create_app(settings: Settings | None = None, *, draining: Draining | None = 
             Middleware(ObservedRequests),
             *build_cors_middleware(settings.cors_origins),
             Middleware(BodySizeLimit, max_bytes=settings.max_body_bytes),
-            Middleware(BearerAuthentication, settings=settings.token),
+            Middleware(BearerAuthentication, settings=settings.token, keys=sources.identity_keys),
             Middleware(SourceScope),
         ],
         lifespan=lifespan,

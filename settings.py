@@ -12,6 +12,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Generic, TypeVar
+from urllib.parse import urlsplit
 
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
@@ -506,6 +507,41 @@ def _rate_limit_settings(env: Mapping[str, str]) -> RateLimitSettings:
     )
 
 
+# Tokens from an identity provider (issue 11): RS256/ES256 keys read from a JWKS URL.
+JWKS_URL = Setting(
+    "HUB_JWKS_URL",
+    _optional_text,
+    None,
+    "the identity provider's JWKS URL: RS256/ES256 tokens signed by its keys are accepted"
+    " (https; http only on loopback in production)",
+)
+JWKS_TIMEOUT = Setting(
+    "HUB_JWKS_TIMEOUT", _number, 2.0, "seconds one read of the JWKS URL may take", shown="2"
+)
+JWKS_REFETCH_INTERVAL = Setting(
+    "HUB_JWKS_REFETCH_INTERVAL",
+    _number,
+    30.0,
+    "a token of an unknown `kid` reads the JWKS URL again at most once per this many seconds",
+    shown="30",
+)
+TOKEN_HMAC = Setting(
+    "HUB_TOKEN_HMAC",
+    _optional_text,
+    None,
+    "`on`/`off`: accept HMAC tokens signed with `HUB_TOKEN_SECRET`; default `on`, but `off` in"
+    " production with `HUB_JWKS_URL` (the secret still keys download links)",
+    shown="see meaning",
+)
+JWKS_MAX_AGE = Setting(
+    "HUB_JWKS_MAX_AGE",
+    _number,
+    3600.0,
+    "the keys are read again after the document's `Cache-Control: max-age`, at most this many"
+    " seconds (and at least `HUB_JWKS_REFETCH_INTERVAL`)",
+    shown="3600",
+)
+
 SETTINGS: tuple[Setting[object], ...] = (
     ENV,
     HOST,
@@ -531,6 +567,11 @@ SETTINGS: tuple[Setting[object], ...] = (
     TOKEN_ISSUER,
     TOKEN_AUDIENCE,
     TOKEN_ALGORITHM,
+    JWKS_URL,
+    JWKS_TIMEOUT,
+    JWKS_REFETCH_INTERVAL,
+    JWKS_MAX_AGE,
+    TOKEN_HMAC,
     DIRECTORY_FILE,
     MAX_BODY_BYTES,
     MAX_QUERY_DEPTH,
@@ -572,12 +613,27 @@ def settings_table() -> str:
 
 
 @dataclass(frozen=True)
+class JwksSettings:
+    """Where the identity provider publishes its signing keys, and how often they are read."""
+
+    url: str
+    timeout_seconds: float = 2.0
+    refetch_interval_seconds: float = 30.0
+    max_age_seconds: float = 3600.0
+
+
+@dataclass(frozen=True)
 class TokenSettings:
-    secret: str
+    secret: str = field(repr=False)
+    """The HMAC key of tokens (when `hmac`) and of download links (always)."""
     issuer: str
     audience: str
     algorithm: str
     leeway_seconds: int = 30
+    jwks: JwksSettings | None = None
+    """Also accept RS256/ES256 tokens signed by the keys published at this JWKS URL."""
+    hmac: bool = True
+    """Accept tokens signed with `secret` (HS256/384/512)."""
 
 
 @dataclass(frozen=True)
@@ -703,6 +759,44 @@ def _token_secret(env: Mapping[str, str], hub_env: str) -> str:
     return secret
 
 
+_LOOPBACK_HOSTS = ("127.0.0.1", "::1", "localhost")
+
+
+def _jwks_settings(env: Mapping[str, str], hub_env: str) -> JwksSettings | None:
+    url = JWKS_URL.read(env)
+    if not url:
+        return None
+    try:
+        parts = urlsplit(url)
+        host = parts.hostname
+    except ValueError:  # e.g. an unclosed [IPv6 address
+        host = None
+    if not host or parts.scheme not in ("https", "http"):
+        raise SettingsError(f"{JWKS_URL.env} must be an https:// URL")
+    loopback = host in _LOOPBACK_HOSTS
+    if parts.scheme == "http" and hub_env == "production" and not loopback:
+        raise SettingsError(f"{JWKS_URL.env} must be https:// when {ENV.env}=production")
+    timeouts = (JWKS_TIMEOUT, JWKS_REFETCH_INTERVAL, JWKS_MAX_AGE)
+    if any(setting.read(env) <= 0 for setting in timeouts):
+        raise SettingsError(f"{', '.join(setting.env for setting in timeouts)} must be positive")
+    return JwksSettings(
+        url=url,
+        timeout_seconds=JWKS_TIMEOUT.read(env),
+        refetch_interval_seconds=JWKS_REFETCH_INTERVAL.read(env),
+        max_age_seconds=max(JWKS_MAX_AGE.read(env), JWKS_REFETCH_INTERVAL.read(env)),
+    )
+
+
+def _token_hmac(env: Mapping[str, str], hub_env: str) -> bool:
+    explicit = TOKEN_HMAC.read(env)
+    if explicit is not None:
+        try:
+            return _switch(explicit)
+        except ValueError as error:
+            raise SettingsError(f"{TOKEN_HMAC.env} {error}") from None
+    return hub_env == "development" or not JWKS_URL.read(env)
+
+
 def _audit_discard(env: Mapping[str, str], hub_env: str) -> bool:
     discard = AUDIT_DISCARD.read(env)
     if discard and hub_env == "production":
@@ -751,6 +845,8 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
             issuer=TOKEN_ISSUER.read(env),
             audience=TOKEN_AUDIENCE.read(env),
             algorithm=TOKEN_ALGORITHM.read(env),
+            jwks=_jwks_settings(env, hub_env),
+            hmac=_token_hmac(env, hub_env),
         ),
         directory_file=DIRECTORY_FILE.read(env),
         max_body_bytes=MAX_BODY_BYTES.read(env),

@@ -11,6 +11,7 @@ from datasources.blobs import BlobStore
 from datasources.directory import DirectorySource
 from datasources.documents import DocumentSource
 from datasources.fcr import FcrSource
+from datasources.identity_keys import IdentityKeySource
 from datasources.ndnh import NdnhSource
 from datasources.notice_bus import NoticeBus
 from datasources.notices import NoticeSource
@@ -35,3 +36,5 @@ class Sources:
     outbox_wake: asyncio.Event
     audit_relay: AuditRelay
     """Moves mutations' events from the sources' audit outboxes into `audit`."""
+    identity_keys: IdentityKeySource | None = None
+    """The identity provider's signing keys (`HUB_JWKS_URL`); None: HMAC tokens only."""

@@ -1,5 +1,10 @@
 """Bearer tokens: who the viewer is, verified; and minting tokens for development.
 
+A token is signed either with the hub's HMAC key (`HUB_TOKEN_SECRET`; in production with
+an identity provider only when `HUB_TOKEN_HMAC=on`) or by a key of the identity provider
+(`HUB_JWKS_URL`: RS256 or ES256, each key pinned to its algorithm by
+`datasources.identity_keys`).
+
 Which claims each role's token must carry is decided here, once (`ROLE_CLAIMS`): the
 hub refuses an incoming token that lacks them, and `hub token` and GraphiQL's
 development sign-in refuse to mint one.
@@ -17,6 +22,7 @@ from typing import Any
 
 import jwt
 
+from datasources.identity_keys import JWKS_ALGORITHMS, MAX_KID_CHARS, IdentityKeySource
 from settings import TokenSettings
 
 
@@ -146,13 +152,13 @@ def _claims_to_viewer(claims: dict[str, Any]) -> Viewer:
     )
 
 
-def verify_token(token: str, settings: TokenSettings) -> Viewer:
-    """Verify signature (pinned algorithm), expiry, issuer and audience; return the viewer."""
+def _verified_viewer(token: str, key: object, algorithm: str, settings: TokenSettings) -> Viewer:
+    """The viewer of a token signed with `key` by `algorithm` (the only one allowed)."""
     try:
         claims = jwt.decode(
             token,
-            settings.secret,
-            algorithms=[settings.algorithm],
+            key,  # type: ignore[arg-type]
+            algorithms=[algorithm],
             audience=settings.audience,
             issuer=settings.issuer,
             leeway=settings.leeway_seconds,
@@ -165,6 +171,44 @@ def verify_token(token: str, settings: TokenSettings) -> Viewer:
     return _claims_to_viewer(claims)
 
 
+def verify_token(token: str, settings: TokenSettings) -> Viewer:
+    """Verify an HMAC token: signature (pinned algorithm), expiry, issuer and audience."""
+    if not settings.hmac:
+        raise TokenRefused("token is not valid")
+    return _verified_viewer(token, settings.secret, settings.algorithm, settings)
+
+
+async def verify_any_token(
+    token: str, settings: TokenSettings, keys: IdentityKeySource | None
+) -> Viewer:
+    """Verify an HMAC token, or one signed by a key of the identity provider (`keys`).
+
+    The header's `alg` chooses the path and nothing else: an HMAC token is checked with
+    the configured secret and algorithm only, and an RS256/ES256 token with the key its
+    `kid` names, only when that key is pinned to the same algorithm. So `none`, an HMAC
+    token "signed" with a provider's public key, or a key used for another algorithm than
+    its own are all refused.
+    """
+    try:
+        header = jwt.get_unverified_header(token)
+    except jwt.PyJWTError as error:
+        raise TokenRefused("token is not valid") from error
+    algorithm = header.get("alg")
+    if algorithm == settings.algorithm and settings.hmac:
+        return verify_token(token, settings)
+    if keys is None or algorithm not in JWKS_ALGORITHMS:
+        raise TokenRefused("token is not valid")
+    kid = header.get("kid")
+    if not isinstance(kid, str) or not kid or len(kid) > MAX_KID_CHARS:
+        raise TokenRefused("token names no signing key")
+    key = await keys.get_by_kid(kid)
+    if key is None:
+        raise TokenRefused("token is signed by a key the hub does not know")
+    if key.algorithm != algorithm:
+        raise TokenRefused("token is not valid")
+    return _verified_viewer(token, key.key, key.algorithm, settings)
+
+
 def bearer_token(authorization: str | None) -> str:
     """The token of an `Authorization: Bearer <token>` header value."""
     if not authorization:
@@ -175,14 +219,17 @@ def bearer_token(authorization: str | None) -> str:
     return token.strip()
 
 
-def authenticate(authorization: str | None, settings: TokenSettings) -> Viewer:
+async def authenticate(
+    authorization: str | None, settings: TokenSettings, keys: IdentityKeySource | None = None
+) -> Viewer:
     """The viewer of an `Authorization` header value: the one token check of every transport.
 
     The HTTP middleware, the WebSocket's `connection_init` and the download route all
     ask here, so a token is refused for the same reasons, with the same safe messages
-    (`TokenRefused`), whichever way it arrives.
+    (`TokenRefused`), whichever way it arrives. `keys` are the identity provider's, when
+    the hub has one (`HUB_JWKS_URL`).
     """
-    return verify_token(bearer_token(authorization), settings)
+    return await verify_any_token(bearer_token(authorization), settings, keys)
 
 
 def issue_token(
@@ -202,6 +249,12 @@ def issue_token(
         ClaimsRefused: the role is unknown, or lacks a claim it needs (`check_claims`).
     """
     check_claims(role, jurisdiction=jurisdiction, fein=fein)
+    if not settings.hmac:
+        raise ClaimsRefused(
+            "this hub accepts no HMAC tokens (HUB_TOKEN_HMAC=off): its tokens come from its"
+            " identity provider",
+            claim="secret",
+        )
     issued = int(time.time()) if now is None else now
     claims: dict[str, Any] = {
         "sub": subject or f"{role}-{uuid.uuid4().hex[:8]}",

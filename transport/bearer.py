@@ -13,6 +13,7 @@ from __future__ import annotations
 from starlette.datastructures import Headers
 from starlette.types import ASGIApp, Receive, Scope, Send
 
+from datasources.identity_keys import IdentityKeySource
 from policy.tokens import TokenRefused, Viewer, authenticate
 from settings import TokenSettings
 from transport.error_body import BEARER_CHALLENGE, send_error
@@ -53,9 +54,17 @@ class BearerAuthentication:
     Requests to `path` (the GraphQL endpoint) without a valid token are answered 401 at once.
     """
 
-    def __init__(self, app: ASGIApp, *, settings: TokenSettings, path: str = "/graphql") -> None:
+    def __init__(
+        self,
+        app: ASGIApp,
+        *,
+        settings: TokenSettings,
+        keys: IdentityKeySource | None = None,
+        path: str = "/graphql",
+    ) -> None:
         self.app = app
         self.settings = settings
+        self.keys = keys
         self.path = path
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
@@ -68,7 +77,8 @@ class BearerAuthentication:
             await self.app(scope, receive, send)  # the page, with no viewer: the view renders it
             return
         try:
-            scope[VIEWER_KEY] = authenticate(headers.get("authorization"), self.settings)
+            authorization = headers.get("authorization")
+            scope[VIEWER_KEY] = await authenticate(authorization, self.settings, self.keys)
         except TokenRefused as refused:
             if graphql:
                 await send_unauthenticated(send, str(refused))

@@ -166,7 +166,9 @@ class HubTransportWsHandler(BaseGraphQLTransportWSHandler[Context, None]):
         context = self.context
         authorization = _authorization(payload) if isinstance(payload, dict) else None
         try:
-            viewer = authenticate(authorization, context.settings.token)
+            viewer = await authenticate(
+                authorization, context.settings.token, context.sources.identity_keys
+            )
         except TokenRefused:
             await self.websocket.close(code=4401, reason="Unauthorized")
             return

@@ -217,10 +217,10 @@ def test_bearer_token_takes_the_token_of_any_case_of_the_scheme(header: str, tok
     assert bearer_token(header) == token
 
 
-def test_authenticate_is_the_bearer_header_verified():
+async def test_authenticate_is_the_bearer_header_verified():
     token = issue_token(SETTINGS, role="auditor", subject="a-1")
-    assert authenticate(f"Bearer {token}", SETTINGS) == verify_token(token, SETTINGS)
+    assert await authenticate(f"Bearer {token}", SETTINGS) == verify_token(token, SETTINGS)
     with pytest.raises(TokenRefused, match="^no bearer token$"):
-        authenticate(token, SETTINGS)
+        await authenticate(token, SETTINGS)
     with pytest.raises(TokenRefused, match="^token is not valid$"):
-        authenticate(f"Bearer {token}x", SETTINGS)
+        await authenticate(f"Bearer {token}x", SETTINGS)

@@ -103,16 +103,16 @@ def _download_link(settings: Settings) -> str:
 
 
 @pytest.mark.parametrize("case", REFUSALS)
-def test_authenticate_refuses_with_a_safe_message(case: str):
+async def test_authenticate_refuses_with_a_safe_message(case: str):
     authorization, message = _refusals()[case]
     with pytest.raises(TokenRefused) as refused:
-        authenticate(authorization, DEVELOPMENT)
+        await authenticate(authorization, DEVELOPMENT)
     assert str(refused.value) == message
 
 
-def test_authenticate_returns_the_viewer_of_a_good_token():
+async def test_authenticate_returns_the_viewer_of_a_good_token():
     token = issue_token(DEVELOPMENT, role="state_worker", subject="w-1", jurisdiction="06")
-    viewer = authenticate(f"bearer {token}", DEVELOPMENT)  # the scheme in any case
+    viewer = await authenticate(f"bearer {token}", DEVELOPMENT)  # the scheme in any case
     assert (viewer.subject, viewer.role, viewer.jurisdiction, viewer.fti) == (
         "w-1",
         "state_worker",
