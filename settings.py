@@ -333,8 +333,8 @@ OTLP_ENDPOINT = Setting(
 
 def _pem(raw: str) -> bytes:
     """A PEM value itself, or the path of a file holding one."""
-    if "-----BEGIN" in raw:
-        return raw.encode()
+    if "-----BEGIN" in raw:  # a one-line .env value writes its line breaks as \n
+        return raw.replace("\\n", "\n").encode()
     try:
         return Path(raw).read_bytes()
     except OSError:
@@ -344,7 +344,7 @@ def _pem(raw: str) -> bytes:
 def _pems(raw: str) -> tuple[bytes, ...]:
     """PEM values, or `,`-separated paths of files holding them."""
     if "-----BEGIN" in raw:
-        return (raw.encode(),)
+        return (_pem(raw),)
     return tuple(_pem(path.strip()) for path in raw.split(",") if path.strip())
 
 

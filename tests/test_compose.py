@@ -40,6 +40,8 @@ from urllib.parse import urlsplit
 import asyncpg  # type: ignore[import-untyped]
 import httpx
 import pytest
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+from cryptography.hazmat.primitives.serialization import Encoding, NoEncryption, PrivateFormat
 
 from tests.services.postgres import (
     _asyncpg_dsn,
@@ -56,10 +58,21 @@ DOCKERFILE = REPO / "Dockerfile"
 ENV_EXAMPLE = REPO / ".env.example"
 HUB = Path(sys.executable).parent / "hub"  # the venv's console script, e.g. .venv/bin/hub
 
-REQUIRED_VARIABLES = ("POSTGRES_PASSWORD", "HUB_TOKEN_SECRET")
+REQUIRED_VARIABLES = (
+    "POSTGRES_PASSWORD",
+    "HUB_TOKEN_SECRET",
+    "HUB_AUDIT_SIGNING_KEY",
+    "HUB_METRICS_TOKEN",
+)
 DUMMY_ENV = {
     "POSTGRES_PASSWORD": f"compose-test-pg-{secrets.token_hex(8)}",
     "HUB_TOKEN_SECRET": f"compose-test-token-secret-{secrets.token_hex(24)}",
+    # one line, its breaks written as \n, as .env.example says
+    "HUB_AUDIT_SIGNING_KEY": Ed25519PrivateKey.generate()
+    .private_bytes(Encoding.PEM, PrivateFormat.PKCS8, NoEncryption())
+    .decode()
+    .replace("\n", "\\n"),
+    "HUB_METRICS_TOKEN": f"compose-test-metrics-{secrets.token_hex(16)}",
 }
 SEED_PARTICIPANTS = "300"  # the compose file seeds 3000; the test runs the same step smaller
 STEP_TIMEOUT_SECONDS = 600
@@ -345,7 +358,7 @@ def test_no_literal_secret_in_the_file() -> None:
                 f"line {line_number}: password in a URL must be a ${{VAR:?...}} reference"
             )
     assert "development-only-secret" not in text
-    for value in _env_example().values():
+    for value in filter(None, _env_example().values()):  # an optional one may be empty
         assert value not in text, f"placeholder {value!r} from .env.example is in the compose file"
 
 
@@ -464,6 +477,9 @@ def _hub_env(
     env["HUB_HOST"] = "127.0.0.1"
     env["HUB_PORT"] = str(port)
     env["HUB_DATA_DIR"] = str(data_dir)
+    # the compose file's sink is on the hubs' volume (/app/var); here, in the data folder
+    assert compose_env["HUB_AUDIT_CHECKPOINT_SINK"] == "file:///app/var/audit-checkpoints.jsonl"
+    env["HUB_AUDIT_CHECKPOINT_SINK"] = f"file://{data_dir / 'audit-checkpoints.jsonl'}"
     return env
 
 
