@@ -50,6 +50,9 @@ def token_environment(settings: Settings) -> dict[str, str]:
     }
 
 
+BENCH_BUDGET = "*=1000000/s:1000000"
+
+
 def _hub_environment(
     settings: Settings, *, port: int, data_dir: Path, states_url: str
 ) -> dict[str, str]:
@@ -62,6 +65,11 @@ def _hub_environment(
         "HUB_PORT": str(port),
         "HUB_DATA_DIR": str(data_dir),
         "HUB_STATE_SYSTEMS_URL": states_url,
+        # wrk sends thousands of requests a second as one subject: budgets no load reaches,
+        # so the limiter's cost is measured and its refusals are not
+        "HUB_RATE_LIMITS": BENCH_BUDGET,
+        # the notices bench's 1,000 subscribers share one staff token
+        "HUB_WS_MAX_CONNECTIONS_PER_SUBJECT": "100000",
         **token_environment(settings),
         **{f"HUB_{s.upper()}_DATABASE_URL": url for s, url in settings.database_urls.items()},
     }
